@@ -1,0 +1,96 @@
+package io.tributary.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.ingest.QuarantineReplay;
+import io.tributary.mapping.Normalization;
+import io.tributary.mapping.Normalization.Quarantined;
+import io.tributary.store.EventStore;
+import io.tributary.store.QuarantineEntry;
+import io.tributary.store.ReceivedPayload;
+import io.tributary.system.ProblemException;
+import io.tributary.system.Problems;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Accepted events and the quarantine: look, and replay through the current mapping. */
+@RestController
+class EventController {
+
+    private final EventStore store;
+    private final QuarantineReplay replay;
+    private final ObjectMapper json;
+
+    EventController(EventStore store, QuarantineReplay replay, ObjectMapper json) {
+        this.store = store;
+        this.replay = replay;
+        this.json = json;
+    }
+
+    @GetMapping("/api/v1/events/{id}")
+    ObjectNode event(@PathVariable String id) {
+        var stored = store.event(id).orElseThrow(() -> ProblemException.notFound("No event '" + id + "'."));
+        ObjectNode view = json.createObjectNode();
+        view.set("event", stored.event());
+        addReceived(view, stored.received());
+        return view;
+    }
+
+    @GetMapping("/api/v1/quarantine")
+    ObjectNode quarantine(@RequestParam(defaultValue = "100") int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw ProblemException.badRequest("limit must be between 1 and 1000.");
+        }
+        ObjectNode page = json.createObjectNode();
+        var items = page.putArray("items");
+        store.quarantined(limit).forEach(q -> items.add(view(q)));
+        return page;
+    }
+
+    @GetMapping("/api/v1/quarantine/{id}")
+    ObjectNode quarantined(@PathVariable String id) {
+        return view(store.quarantined(id).orElseThrow(() -> ProblemException.notFound("No quarantined payload '" + id + "'.")));
+    }
+
+    @PostMapping("/api/v1/quarantine/{id}/replay")
+    ResponseEntity<ObjectNode> replay(@PathVariable String id, HttpServletRequest request) {
+        Normalization result = replay.replay(id);
+        if (result instanceof Quarantined q) {
+            ObjectNode problem = Problems.of(422, "Unprocessable Content", q.detail(), request.getRequestURI());
+            problem.put("reason", q.reason().code());
+            return ResponseEntity.unprocessableEntity().contentType(ProblemAdvice.PROBLEM).body(problem);
+        }
+        ObjectNode answer = json.createObjectNode().put("id", result.id()).put("status", "accepted");
+        answer.set("event", ((Normalization.Normalized) result).event());
+        return ResponseEntity.ok(answer);
+    }
+
+    private ObjectNode view(QuarantineEntry q) {
+        ObjectNode view = json.createObjectNode();
+        view.put("id", q.id());
+        view.put("reason", q.reason());
+        view.put("providerevent", q.providerEvent());
+        view.put("detail", q.detail());
+        addReceived(view, q.received());
+        return view;
+    }
+
+    private void addReceived(ObjectNode view, ReceivedPayload received) {
+        view.put("provider", received.provider());
+        view.put("sourceId", received.sourceId());
+        view.put("eventKey", received.eventKey());
+        view.put("receivedAt", received.receivedAt().toString());
+        view.set("headers", json.valueToTree(received.headers()));
+        try {
+            view.set("payload", json.readTree(received.body()));
+        } catch (IOException e) {
+            view.put("body", received.body());
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.tributary.canonical;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a mapping's output into a complete canonical event (CANONICAL.md).
+ *
+ * <p>A mapping says what the provider said: {@code type}, {@code providerevent}, and where the payload
+ * has them {@code id}, {@code time}, {@code tenant}, {@code subject} and {@code data}. Everything that
+ * holds for every provider is done here once, so that no mapping repeats it:
+ * <ul>
+ *   <li>the envelope: {@code specversion}, {@code source}, {@code provider}, {@code datacontenttype},
+ *       {@code recordedtime}, the source's tenant when the payload names none;</li>
+ *   <li>a stable {@code id} derived from the payload when the provider has no event id;</li>
+ *   <li>{@code time} and every {@code data} field ending in {@code At} in RFC 3339 UTC;</li>
+ *   <li>no null, empty-string or empty-object fields; ids as strings; emails trimmed; digit-only
+ *       phone numbers in E.164; all but inside {@code attributes}, the provider's object as sent;</li>
+ *   <li>{@code subject} from the contact: its id, else its email, else its phone.</li>
+ * </ul>
+ */
+public final class CanonicalEvents {
+
+    /** {@code contact.attributes}: the provider's whole contact object, exempt from every rewrite. */
+    private static final String ATTRIBUTES = "attributes";
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final Pattern DIGITS = Pattern.compile("\\d{4,15}");
+    private static final ObjectMapper SORTED = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    private CanonicalEvents() {
+    }
+
+    /**
+     * Builds the canonical event.
+     *
+     * @param mapped the mapping's output, with a non-blank {@code type}
+     */
+    public static ObjectNode finish(ObjectNode mapped, EventContext ctx) {
+        ObjectNode data = mapped.get("data") instanceof ObjectNode d ? d.deepCopy() : JSON.objectNode();
+        normalizeData(data);
+        prune(data);
+
+        String providerEvent = text(mapped.get("providerevent"));
+        if (providerEvent == null) {
+            providerEvent = ctx.eventKey();
+        }
+        String tenant = text(mapped.get("tenant"));
+        if (tenant == null) {
+            tenant = ctx.sourceTenant();
+        }
+        String id = text(mapped.get("id"));
+        if (id == null) {
+            id = derivedId(ctx.provider(), tenant, providerEvent, ctx.payload());
+        }
+        String subject = text(mapped.get("subject"));
+        if (subject == null) {
+            subject = subjectOf(data);
+        }
+        Instant recorded = ctx.receivedAt().truncatedTo(ChronoUnit.MILLIS);
+        Instant time = Timestamps.parse(mapped.get("time"));
+
+        ObjectNode event = JSON.objectNode();
+        event.put("specversion", "1.0");
+        event.put("id", id);
+        event.put("source", "/providers/" + ctx.provider() + "/" + ctx.sourceId());
+        event.put("type", text(mapped.get("type")));
+        if (subject != null) {
+            event.put("subject", subject);
+        }
+        event.put("time", Timestamps.format(time != null ? time : recorded));
+        event.put("datacontenttype", "application/json");
+        event.put("provider", ctx.provider());
+        if (providerEvent != null) {
+            event.put("providerevent", providerEvent);
+        }
+        if (tenant != null) {
+            event.put("tenant", tenant);
+        }
+        event.put("recordedtime", Timestamps.format(recorded));
+        event.set("data", data);
+        return event;
+    }
+
+    /**
+     * The id of an event whose provider gives none: SHA-256 over provider, tenant, provider event and
+     * the payload's canonical JSON (keys sorted). A provider retry of the same delivery gets the same
+     * id; the same payload in another tenant, or under another event key, does not.
+     */
+    public static String derivedId(String provider, String tenant, String providerEvent, JsonNode payload) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (String part : new String[] {provider, tenant, providerEvent}) {
+                sha.update((part == null ? "" : part).getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            sha.update(canonicalJson(payload));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static byte[] canonicalJson(JsonNode payload) {
+        try {
+            Object tree = SORTED.treeToValue(payload, Object.class);
+            return SORTED.writeValueAsBytes(tree);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String subjectOf(ObjectNode data) {
+        JsonNode contact = data.get("contact");
+        if (contact == null) {
+            return null;
+        }
+        for (String field : new String[] {"id", "email", "phone"}) {
+            String value = text(contact.get(field));
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /** The node as a trimmed, non-empty string; numbers and booleans as their text. */
+    static String text(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode() || node.isContainerNode()) {
+            return null;
+        }
+        String s = node.asText().trim();
+        return s.isEmpty() ? null : s;
+    }
+
+    private static void normalizeData(JsonNode node) {
+        if (node instanceof ArrayNode array) {
+            array.forEach(CanonicalEvents::normalizeData);
+            return;
+        }
+        if (!(node instanceof ObjectNode object)) {
+            return;
+        }
+        Map<String, JsonNode> replaced = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String name = field.getKey();
+            JsonNode value = field.getValue();
+            if (name.equals(ATTRIBUTES)) {
+                continue; // the provider's own object, kept as sent
+            } else if (value.isContainerNode()) {
+                normalizeData(value);
+            } else if (value.isValueNode() && !value.isNull()) {
+                JsonNode normalized = normalizeValue(name, value);
+                if (normalized != value) {
+                    replaced.put(name, normalized);
+                }
+            }
+        }
+        replaced.forEach(object::set);
+    }
+
+    private static JsonNode normalizeValue(String name, JsonNode value) {
+        if ((name.equals("id") || name.endsWith("Id")) && value.isNumber()) {
+            return TextNode.valueOf(value.asText());
+        }
+        if (!value.isTextual()) {
+            if (name.endsWith("At") && value.isNumber()) {
+                Instant at = Timestamps.parse(value);
+                return at == null ? value : TextNode.valueOf(Timestamps.format(at));
+            }
+            return value;
+        }
+        String s = value.textValue();
+        if (name.equals("email")) {
+            return TextNode.valueOf(s.trim());
+        }
+        if (name.equals("phone")) {
+            String trimmed = s.trim();
+            return TextNode.valueOf(DIGITS.matcher(trimmed).matches() ? "+" + trimmed : trimmed);
+        }
+        if (name.endsWith("At")) {
+            Instant at = Timestamps.parse(value);
+            return at == null ? value : TextNode.valueOf(Timestamps.format(at));
+        }
+        return value;
+    }
+
+    /** Removes null, blank-string and empty-object fields, bottom-up (an object emptied by it goes too). */
+    static boolean prune(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            object.properties().removeIf(e -> e.getKey().equals(ATTRIBUTES) ? e.getValue().isNull() : prune(e.getValue()));
+            return object.isEmpty();
+        }
+        if (node instanceof ArrayNode array) {
+            for (int i = array.size() - 1; i >= 0; i--) {
+                JsonNode item = array.get(i);
+                if (item.isNull() || (item.isContainerNode() && prune(item) && item.isObject())) {
+                    array.remove(i);
+                }
+            }
+            return false; // an empty list is a fact ("no tags"), not a missing one
+        }
+        return node == null || node.isNull() || node.isMissingNode()
+                || (node.isTextual() && node.textValue().isBlank());
+    }
+}

@@ -1,0 +1,49 @@
+package io.tributary.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.mapping.EventNormalizer;
+import io.tributary.store.EventStore;
+import java.time.Clock;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+@Configuration(proxyBeanMethods = false)
+class IngestConfiguration {
+
+    /** Hazelcast map of the provider deliveries seen within the dedup window. */
+    static final String DEDUP_MAP = "tributary-dedup";
+
+    @Bean
+    HazelcastDedupRepository dedupRepository(HazelcastInstance hazelcast, IngestProperties properties) {
+        return new HazelcastDedupRepository(hazelcast.getMap(DEDUP_MAP), properties.dedupWindow());
+    }
+
+    @Bean
+    PayloadParser payloadParser(IngestProperties properties) {
+        return new PayloadParser(properties.maxDepth());
+    }
+
+    @Bean
+    WebhookIngestor webhookIngestor(SourceProperties sources, EventNormalizer normalizer, PayloadParser parser,
+                                    EventStore store, MeterRegistry meters, ObjectMapper json) {
+        return new WebhookIngestor(sources, normalizer, parser, store, new IngestMetrics(meters), json, Clock.systemUTC());
+    }
+
+    @Bean
+    QuarantineReplay quarantineReplay(EventStore store, EventNormalizer normalizer, PayloadParser parser,
+                                      HazelcastDedupRepository dedupRepository) {
+        return new QuarantineReplay(store, normalizer, parser, dedupRepository);
+    }
+
+    @Bean
+    FilterRegistrationBean<RequestBodyFilter> requestBodyFilter(IngestProperties properties, ObjectMapper json) {
+        var registration = new FilterRegistrationBean<>(new RequestBodyFilter(properties.maxBodySize().toBytes(), json));
+        registration.addUrlPatterns("/webhooks/*", "/api/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+}

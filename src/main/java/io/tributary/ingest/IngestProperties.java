@@ -1,0 +1,22 @@
+package io.tributary.ingest;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Inbound limits and deduplication: {@code tributary.ingest.*}.
+ *
+ * @param maxBodySize largest webhook body accepted; larger ones get 413 before they are read whole
+ * @param dedupWindow how long a provider delivery is remembered, so that the provider's retries of it
+ *                    are answered {@code duplicate}; longer than the slowest provider retry schedule
+ *                    (DailyDraft retries for about 27 hours)
+ * @param maxDepth    deepest JSON nesting accepted in a body
+ */
+@ConfigurationProperties("tributary.ingest")
+public record IngestProperties(
+        @DefaultValue("1MB") DataSize maxBodySize,
+        @DefaultValue("48h") Duration dedupWindow,
+        @DefaultValue("64") int maxDepth) {
+}

@@ -1,0 +1,52 @@
+package io.tributary.ingest;
+
+import io.tributary.canonical.EventContext;
+import io.tributary.mapping.EventNormalizer;
+import io.tributary.mapping.Normalization;
+import io.tributary.mapping.Normalization.Normalized;
+import io.tributary.mapping.Normalization.Quarantined;
+import io.tributary.store.EventStore;
+import io.tributary.store.QuarantineEntry;
+import io.tributary.store.ReceivedPayload;
+import io.tributary.store.StoredEvent;
+import io.tributary.system.ProblemException;
+import java.nio.charset.StandardCharsets;
+import org.apache.camel.spi.IdempotentRepository;
+
+/**
+ * Runs a quarantined payload through the current mapping again, as received (same source tenant,
+ * event key and receive time). A success becomes an accepted event and leaves the quarantine; a
+ * failure stays, with the new reason.
+ */
+public final class QuarantineReplay {
+
+    private final EventStore store;
+    private final EventNormalizer normalizer;
+    private final PayloadParser parser;
+    private final IdempotentRepository dedup;
+
+    QuarantineReplay(EventStore store, EventNormalizer normalizer, PayloadParser parser, IdempotentRepository dedup) {
+        this.store = store;
+        this.normalizer = normalizer;
+        this.parser = parser;
+        this.dedup = dedup;
+    }
+
+    public Normalization replay(String quarantineId) {
+        QuarantineEntry entry = store.quarantined(quarantineId)
+                .orElseThrow(() -> ProblemException.notFound("No quarantined payload '" + quarantineId + "'."));
+        ReceivedPayload received = entry.received();
+        var payload = parser.parseObject(received.body().getBytes(StandardCharsets.UTF_8));
+        Normalization result = normalizer.normalize(new EventContext(received.provider(), received.sourceId(),
+                entry.tenant(), received.eventKey(), payload, received.receivedAt()));
+        if (result instanceof Normalized n) {
+            dedup.add(n.id());
+            store.save(new StoredEvent(n.id(), n.event(), received));
+            store.release(quarantineId);
+        } else {
+            Quarantined q = (Quarantined) result;
+            store.save(new QuarantineEntry(quarantineId, q.reason().code(), q.providerEvent(), q.detail(), entry.tenant(), received));
+        }
+        return result;
+    }
+}

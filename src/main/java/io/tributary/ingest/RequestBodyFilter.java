@@ -1,0 +1,138 @@
+package io.tributary.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.system.Problems;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Checks a request body before anything reads it. A content type that is not JSON (forms, multipart,
+ * XML) gets 415: a servlet container would otherwise parse a form body into parameters. No content
+ * type, or {@code text/plain}, is let through and judged by the JSON parser, since some providers
+ * send JSON under it.
+ *
+ * <p>Answers 413 to a body over {@code tributary.ingest.max-body-size} before anything reads it whole.
+ * A declared {@code Content-Length} is checked at once; a chunked body is read here up to the limit
+ * and handed on from memory, so no later step can be made to buffer more.
+ */
+final class RequestBodyFilter extends OncePerRequestFilter {
+
+    private final long maxBytes;
+    private final ObjectMapper json;
+
+    RequestBodyFilter(long maxBytes, ObjectMapper json) {
+        this.maxBytes = maxBytes;
+        this.json = json;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String contentType = request.getContentType();
+        if (contentType != null && !isJsonLike(contentType)) {
+            refuse(request, response, 415, "Unsupported Media Type", "The request body must be JSON (application/json).");
+            return;
+        }
+        long declared = request.getContentLengthLong();
+        if (declared > maxBytes) {
+            tooLarge(request, response);
+            return;
+        }
+        if (declared >= 0 || !hasBody(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        byte[] body = readAtMost(request.getInputStream(), maxBytes + 1);
+        if (body.length > maxBytes) {
+            tooLarge(request, response);
+            return;
+        }
+        chain.doFilter(new BufferedRequest(request, body), response);
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getHeader("Transfer-Encoding") != null;
+    }
+
+    private static byte[] readAtMost(InputStream in, long limit) throws IOException {
+        return in.readNBytes((int) Math.min(limit, Integer.MAX_VALUE - 8));
+    }
+
+    static boolean isJsonLike(String contentType) {
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return type.isEmpty() || type.equals("application/json") || type.equals("text/json")
+                || type.equals("text/plain") || (type.startsWith("application/") && type.endsWith("+json"));
+    }
+
+    private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("Connection", "close"); // do not read the rest of an oversized body
+        refuse(request, response, 413, "Content Too Large", "The request body exceeds " + maxBytes + " bytes.");
+    }
+
+    private void refuse(HttpServletRequest request, HttpServletResponse response, int status, String title, String detail)
+            throws IOException {
+        response.setStatus(status);
+        response.setContentType(Problems.MEDIA_TYPE);
+        json.writeValue(response.getOutputStream(), Problems.of(status, title, detail, request.getRequestURI()));
+    }
+
+    /** A request whose body has already been read into memory. */
+    private static final class BufferedRequest extends HttpServletRequestWrapper {
+        private final byte[] body;
+
+        BufferedRequest(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.tributary.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.canonical.EventContext;
+import io.tributary.ingest.SourceProperties.Source;
+import io.tributary.mapping.EventNormalizer;
+import io.tributary.mapping.Normalization;
+import io.tributary.mapping.Normalization.Normalized;
+import io.tributary.mapping.Normalization.Quarantined;
+import io.tributary.store.EventStore;
+import io.tributary.store.QuarantineEntry;
+import io.tributary.store.ReceivedPayload;
+import io.tributary.store.StoredEvent;
+import io.tributary.system.ProblemException;
+import io.tributary.system.Problems;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of the webhook routes ({@code routes/provider-webhook.camel.yaml}): receive, accept,
+ * answer a duplicate, reject. The route decides the order and deduplicates through its idempotent
+ * repository; this bean does the work of each step.
+ */
+public final class WebhookIngestor {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookIngestor.class);
+
+    /** Exchange variable holding the {@link Normalization} of the request. */
+    static final String NORMALIZATION = "tributaryNormalization";
+    /** Exchange variable holding the {@link ReceivedPayload}. */
+    static final String RECEIVED = "tributaryReceived";
+    /** Exchange variable holding the source's configured tenant. */
+    static final String SOURCE_TENANT = "tributarySourceTenant";
+    /** Header the idempotent consumer reads: the id the request is deduplicated by. */
+    public static final String EVENT_ID = "TributaryEventId";
+
+    /** Headers that carry credentials: kept out of the store, whatever the source's auth scheme. */
+    private static final Set<String> REDACTED = Set.of("authorization", "proxy-authorization", "cookie",
+            "x-api-key", "x-auth-token", "x-token");
+
+    private final Map<String, Source> sources;
+    private final EventNormalizer normalizer;
+    private final PayloadParser parser;
+    private final EventStore store;
+    private final IngestMetrics metrics;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    WebhookIngestor(SourceProperties sources, EventNormalizer normalizer, PayloadParser parser, EventStore store,
+                    IngestMetrics metrics, ObjectMapper json, Clock clock) {
+        this.sources = sources.sources();
+        this.normalizer = normalizer;
+        this.parser = parser;
+        this.store = store;
+        this.metrics = metrics;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /**
+     * Checks the source, parses the body and normalizes it. Leaves the normalization in a variable and
+     * its id in {@link #EVENT_ID} for the idempotent consumer.
+     */
+    public void receive(Exchange exchange) {
+        String provider = exchange.getVariable("provider", String.class);
+        String eventKey = exchange.getVariable("eventKey", String.class);
+        Message in = exchange.getMessage();
+        String sourceId = in.getHeader("sourceId", String.class);
+        Source source = sources.get(sourceId);
+        if (source == null || !source.receives(provider) || !normalizer.knows(provider)) {
+            throw ProblemException.notFound("No source '" + sourceId + "' receives from provider '" + provider + "'.");
+        }
+        String key = eventKey == null || eventKey.isBlank() ? null : eventKey;
+        byte[] body = in.getBody(byte[].class);
+        ObjectNode payload = parser.parseObject(body);
+        ReceivedPayload received = new ReceivedPayload(provider, sourceId, key, clock.instant(),
+                headersOf(in), new String(body, StandardCharsets.UTF_8));
+        Normalization result = normalizer.normalize(
+                new EventContext(provider, sourceId, source.tenant(), key, payload, received.receivedAt()));
+        exchange.setVariable(NORMALIZATION, result);
+        exchange.setVariable(RECEIVED, received);
+        exchange.setVariable(SOURCE_TENANT, source.tenant());
+        in.setHeader(EVENT_ID, result.id());
+    }
+
+    /** Stores a new event (or quarantine entry) and answers 202. */
+    public void accept(Exchange exchange) {
+        Normalization result = exchange.getVariable(NORMALIZATION, Normalization.class);
+        ReceivedPayload received = exchange.getVariable(RECEIVED, ReceivedPayload.class);
+        ObjectNode answer = json.createObjectNode().put("id", result.id());
+        if (result instanceof Normalized n) {
+            store.save(new StoredEvent(n.id(), n.event(), received));
+            answer.put("status", "accepted");
+            metrics.count(received.provider(), "accepted");
+        } else {
+            Quarantined q = (Quarantined) result;
+            store.save(new QuarantineEntry(q.id(), q.reason().code(), q.providerEvent(), q.detail(),
+                    exchange.getVariable(SOURCE_TENANT, String.class), received));
+            answer.put("status", "quarantined").put("reason", q.reason().code());
+            metrics.count(received.provider(), "quarantined");
+            log.info("quarantined {} from {}/{}: {}", q.id(), received.provider(), received.sourceId(), q.reason().code());
+        }
+        respond(exchange, 202, "application/json", answer);
+    }
+
+    /** Answers a provider's retry of a delivery already taken: 200, nothing stored again. */
+    public void duplicate(Exchange exchange) {
+        Normalization result = exchange.getVariable(NORMALIZATION, Normalization.class);
+        ReceivedPayload received = exchange.getVariable(RECEIVED, ReceivedPayload.class);
+        metrics.count(received.provider(), "duplicate");
+        respond(exchange, 200, "application/json", json.createObjectNode().put("id", result.id()).put("status", "duplicate"));
+    }
+
+    /** The route's error handler: a problem document, never a stack trace. */
+    public void reject(Exchange exchange) {
+        String provider = exchange.getVariable("provider", String.class);
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
+        ObjectNode problem;
+        if (e instanceof ProblemException p) {
+            problem = Problems.of(p, path);
+            metrics.count(provider, "rejected");
+        } else {
+            log.error("webhook for {} failed", provider, e);
+            problem = Problems.of(500, "Internal Server Error", "The event was not accepted; retry later.", path);
+            metrics.count(provider, "failed");
+        }
+        respond(exchange, problem.get("status").asInt(), Problems.MEDIA_TYPE, problem);
+    }
+
+    private void respond(Exchange exchange, int status, String contentType, ObjectNode body) {
+        Message out = exchange.getMessage();
+        out.removeHeaders("*"); // never echo request headers (credentials among them) back
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        out.setHeader(Exchange.CONTENT_TYPE, contentType);
+        try {
+            out.setBody(json.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> headersOf(Message in) {
+        if (!(in instanceof PlatformHttpMessage http)) {
+            return Map.of();
+        }
+        HttpServletRequest request = http.getRequest();
+        Map<String, String> headers = new TreeMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            headers.put(lower, REDACTED.contains(lower) ? "[redacted]" : String.join(", ", Collections.list(request.getHeaders(name))));
+        }
+        return headers;
+    }
+}

@@ -1,0 +1,97 @@
+package io.tributary.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.canonical.CanonicalEventValidator;
+import io.tributary.canonical.CanonicalEvents;
+import io.tributary.canonical.EventContext;
+import io.tributary.mapping.Normalization.Normalized;
+import io.tributary.mapping.Normalization.Quarantined;
+import io.tributary.mapping.Normalization.Reason;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Provider payload in, canonical event (or quarantine reason) out: mapping, envelope, schema check.
+ * Stateless and thread-safe; stores and deduplicates nothing, so the dry-run API and the webhook
+ * route share it.
+ */
+public final class EventNormalizer {
+
+    private final Supplier<MappingRegistry> loader;
+    private final AtomicReference<MappingRegistry> mappings;
+    private final CanonicalEventValidator validator;
+
+    /** @param loader loads every mapping; called now and on {@link #reload()} */
+    public EventNormalizer(Supplier<MappingRegistry> loader, CanonicalEventValidator validator) {
+        this.loader = loader;
+        this.mappings = new AtomicReference<>(loader.get());
+        this.validator = validator;
+    }
+
+    public EventNormalizer(MappingRegistry mappings, CanonicalEventValidator validator) {
+        this(() -> mappings, validator);
+    }
+
+    public boolean knows(String provider) {
+        return mappings.get().knows(provider);
+    }
+
+    public Set<String> providers() {
+        return mappings.get().providers();
+    }
+
+    /**
+     * Loads the mappings again (after a mapping file was added or changed in
+     * {@code tributary.mappings.location}), so quarantined payloads can be replayed through them. A
+     * mapping that does not parse fails the reload and leaves the current ones in place.
+     */
+    public Set<String> reload() {
+        MappingRegistry fresh = loader.get();
+        mappings.set(fresh);
+        return fresh.providers();
+    }
+
+    public Normalization normalize(EventContext ctx) {
+        JsonNode mapped;
+        try {
+            mapped = mappings.get().evaluate(ctx.provider(), ctx.payload(), ctx.eventKey());
+        } catch (MappingException e) {
+            return quarantine(ctx, null, null, Reason.MAPPING_ERROR, e.getMessage());
+        }
+        if (!(mapped instanceof ObjectNode result)) {
+            return quarantine(ctx, null, null, Reason.MAPPING_ERROR, "the mapping produced no object");
+        }
+        String providerEvent = text(result.get("providerevent"));
+        if (providerEvent == null) {
+            providerEvent = ctx.eventKey();
+        }
+        String providerId = text(result.get("id"));
+        if (text(result.get("type")) == null) {
+            return quarantine(ctx, providerId, providerEvent, Reason.UNMAPPED,
+                    providerEvent == null ? "the payload names no event" : "no canonical type for event '" + providerEvent + "'");
+        }
+        ObjectNode event = CanonicalEvents.finish(result, ctx);
+        List<String> violations = validator.violations(event);
+        if (!violations.isEmpty()) {
+            return quarantine(ctx, event.path("id").asText(), providerEvent, Reason.INVALID, String.join("; ", violations));
+        }
+        return new Normalized(event.get("id").asText(), event);
+    }
+
+    private static Quarantined quarantine(EventContext ctx, String id, String providerEvent, Reason reason, String detail) {
+        String key = id != null ? id
+                : CanonicalEvents.derivedId(ctx.provider(), ctx.sourceTenant(), providerEvent != null ? providerEvent : ctx.eventKey(), ctx.payload());
+        return new Quarantined(key, reason, providerEvent, detail);
+    }
+
+    private static String text(JsonNode node) {
+        if (node == null || !node.isValueNode() || node.isNull()) {
+            return null;
+        }
+        String s = node.asText().trim();
+        return s.isEmpty() ? null : s;
+    }
+}

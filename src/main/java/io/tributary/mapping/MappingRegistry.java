@@ -1,0 +1,70 @@
+package io.tributary.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+/**
+ * The JSONata mapping of every known provider. A provider is known exactly when it has a mapping:
+ * {@code mappings/<provider>/mapping.jsonata} on the classpath, or in the directory named by
+ * {@code tributary.mappings.location}, which overrides the built-in one of the same provider.
+ */
+public final class MappingRegistry {
+
+    private final Map<String, ProviderMapping> byProvider;
+
+    /** @param expressions mapping text by provider id; each is parsed now, so a broken one fails start-up */
+    public MappingRegistry(Map<String, String> expressions) {
+        Map<String, ProviderMapping> parsed = new TreeMap<>();
+        expressions.forEach((provider, text) -> parsed.put(provider, new ProviderMapping(provider, text)));
+        this.byProvider = Map.copyOf(parsed);
+    }
+
+    /**
+     * Loads every {@code <dir>/<provider>/mapping.jsonata} under the given locations; a later location
+     * overrides an earlier one for the same provider.
+     *
+     * @param locations Spring resource locations of mapping roots, e.g. {@code classpath*:mappings},
+     *                  {@code file:/etc/tributary/mappings}
+     */
+    public static MappingRegistry load(String... locations) {
+        var resolver = new PathMatchingResourcePatternResolver();
+        Map<String, String> expressions = new LinkedHashMap<>();
+        try {
+            for (String location : locations) {
+                for (Resource r : resolver.getResources(location + "/*/mapping.jsonata")) {
+                    String folder = r.getURL().toString();
+                    String provider = folder.substring(0, folder.lastIndexOf('/'));
+                    provider = provider.substring(provider.lastIndexOf('/') + 1);
+                    expressions.put(provider, r.getContentAsString(StandardCharsets.UTF_8));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new MappingRegistry(expressions);
+    }
+
+    public boolean knows(String provider) {
+        return provider != null && byProvider.containsKey(provider);
+    }
+
+    public Set<String> providers() {
+        return new java.util.TreeSet<>(byProvider.keySet());
+    }
+
+    JsonNode evaluate(String provider, JsonNode payload, String eventKey) {
+        ProviderMapping mapping = byProvider.get(provider);
+        if (mapping == null) {
+            throw new IllegalArgumentException("no mapping for provider " + provider);
+        }
+        return mapping.evaluate(payload, eventKey);
+    }
+}

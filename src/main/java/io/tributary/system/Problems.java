@@ -1,0 +1,31 @@
+package io.tributary.system;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** RFC 9457 problem documents, the one error shape of every Tributary endpoint. */
+public final class Problems {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    private Problems() {
+    }
+
+    public static ObjectNode of(int status, String title, String detail, String instance) {
+        ObjectNode problem = JsonNodeFactory.instance.objectNode();
+        problem.put("type", "about:blank");
+        problem.put("title", title);
+        problem.put("status", status);
+        if (detail != null) {
+            problem.put("detail", detail);
+        }
+        if (instance != null) {
+            problem.put("instance", instance);
+        }
+        return problem;
+    }
+
+    public static ObjectNode of(ProblemException e, String instance) {
+        return of(e.status(), e.title(), e.getMessage(), instance);
+    }
+}
