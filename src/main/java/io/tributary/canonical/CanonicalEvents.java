@@ -29,14 +29,17 @@ import java.util.regex.Pattern;
  *   <li>a stable {@code id} derived from the payload when the provider has no event id;</li>
  *   <li>{@code time} and every {@code data} field ending in {@code At} in RFC 3339 UTC;</li>
  *   <li>no null, empty-string or empty-object fields; ids as strings; emails trimmed; digit-only
- *       phone numbers in E.164; all but inside {@code attributes}, the provider's object as sent;</li>
+ *       phone numbers in E.164; all but inside the provider's own objects ({@code attributes}, {@code changes});</li>
  *   <li>{@code subject} from the contact: its id, else its email, else its phone.</li>
  * </ul>
  */
 public final class CanonicalEvents {
 
-    /** {@code contact.attributes}: the provider's whole contact object, exempt from every rewrite. */
-    private static final String ATTRIBUTES = "attributes";
+    /**
+     * Objects kept exactly as the provider sent them, exempt from every rewrite: {@code attributes}
+     * (the provider's whole contact object) and {@code changes} (where {@code "old": null} is a fact).
+     */
+    private static final java.util.Set<String> VERBATIM = java.util.Set.of("attributes", "changes");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final Pattern DIGITS = Pattern.compile("\\d{4,15}");
     private static final ObjectMapper SORTED = new ObjectMapper()
@@ -160,7 +163,7 @@ public final class CanonicalEvents {
             Map.Entry<String, JsonNode> field = it.next();
             String name = field.getKey();
             JsonNode value = field.getValue();
-            if (name.equals(ATTRIBUTES)) {
+            if (VERBATIM.contains(name)) {
                 continue; // the provider's own object, kept as sent
             } else if (value.isContainerNode()) {
                 normalizeData(value);
@@ -203,7 +206,7 @@ public final class CanonicalEvents {
     /** Removes null, blank-string and empty-object fields, bottom-up (an object emptied by it goes too). */
     static boolean prune(JsonNode node) {
         if (node instanceof ObjectNode object) {
-            object.properties().removeIf(e -> e.getKey().equals(ATTRIBUTES) ? e.getValue().isNull() : prune(e.getValue()));
+            object.properties().removeIf(e -> VERBATIM.contains(e.getKey()) ? e.getValue().isNull() : prune(e.getValue()));
             return object.isEmpty();
         }
         if (node instanceof ArrayNode array) {

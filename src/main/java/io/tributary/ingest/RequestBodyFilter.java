@@ -20,11 +20,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * type, or {@code text/plain}, is let through and judged by the JSON parser, since some providers
  * send JSON under it.
  *
- * <p>Answers 413 to a body over {@code tributary.ingest.max-body-size} before anything reads it whole.
- * A declared {@code Content-Length} is checked at once; a chunked body is read here up to the limit
- * and handed on from memory, so no later step can be made to buffer more.
+ * <p>Answers 413 to a body over {@code tributary.ingest.max-body-size} before anything reads it whole:
+ * a declared {@code Content-Length} is checked at once, a chunked body is read only up to the limit.
+ * The body is then kept, byte for byte, as the request attribute {@link #RAW_BODY}: signatures are
+ * checked over exactly these bytes, and no later step can be made to buffer more or decode them
+ * with a guessed charset.
  */
 final class RequestBodyFilter extends OncePerRequestFilter {
+
+    static final String RAW_BODY = "io.tributary.rawBody";
 
     private final long maxBytes;
     private final ObjectMapper json;
@@ -47,20 +51,18 @@ final class RequestBodyFilter extends OncePerRequestFilter {
             tooLarge(request, response);
             return;
         }
-        if (declared >= 0 || !hasBody(request)) {
-            chain.doFilter(request, response);
-            return;
-        }
         byte[] body = readAtMost(request.getInputStream(), maxBytes + 1);
         if (body.length > maxBytes) {
             tooLarge(request, response);
             return;
         }
+        request.setAttribute(RAW_BODY, body);
         chain.doFilter(new BufferedRequest(request, body), response);
     }
 
-    private static boolean hasBody(HttpServletRequest request) {
-        return request.getHeader("Transfer-Encoding") != null;
+    /** The body exactly as received, as {@code byte[]}: what signatures are computed over. */
+    static byte[] rawBody(HttpServletRequest request) {
+        return request.getAttribute(RAW_BODY) instanceof byte[] body ? body : new byte[0];
     }
 
     private static byte[] readAtMost(InputStream in, long limit) throws IOException {
@@ -102,6 +104,11 @@ final class RequestBodyFilter extends OncePerRequestFilter {
         @Override
         public long getContentLengthLong() {
             return body.length;
+        }
+
+        @Override
+        public java.io.BufferedReader getReader() {
+            return new java.io.BufferedReader(new java.io.InputStreamReader(getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
         }
 
         @Override

@@ -83,7 +83,7 @@ public final class WebhookIngestor {
             throw ProblemException.notFound("No source '" + sourceId + "' receives from provider '" + provider + "'.");
         }
         String key = eventKey == null || eventKey.isBlank() ? null : eventKey;
-        byte[] body = in.getBody(byte[].class);
+        byte[] body = rawBody(in);
         ObjectNode payload = parser.parseObject(body);
         ReceivedPayload received = new ReceivedPayload(provider, sourceId, key, clock.instant(),
                 headersOf(in), new String(body, StandardCharsets.UTF_8));
@@ -150,6 +150,13 @@ public final class WebhookIngestor {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static byte[] rawBody(Message in) {
+        if (in instanceof PlatformHttpMessage http) {
+            return RequestBodyFilter.rawBody(http.getRequest());
+        }
+        return in.getBody(byte[].class); // not from HTTP (a route test): the body is given as is
     }
 
     private static Map<String, String> headersOf(Message in) {

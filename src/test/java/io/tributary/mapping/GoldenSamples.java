@@ -67,6 +67,11 @@ public final class GoldenSamples {
     private GoldenSamples() {
     }
 
+    /** The built-in samples and the test-only provider's. */
+    public static List<Case> all() {
+        return under(Path.of("samples"), Path.of("src/test/resources/samples"));
+    }
+
     /** Every case under the given sample roots (each holds one folder per provider). */
     public static List<Case> under(Path... roots) {
         List<Case> cases = new ArrayList<>();
