@@ -1,0 +1,33 @@
+package io.tributary;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** Dependencies flow one way: api → ingest → mapping → canonical; store and system below them. */
+@AnalyzeClasses(packages = "io.tributary", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule canonicalDependsOnNoFeature = noClasses().that().resideInAPackage("io.tributary.canonical..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.tributary.ingest..", "io.tributary.mapping..", "io.tributary.api..", "io.tributary.store..");
+
+    @ArchTest
+    static final ArchRule mappingDoesNotReachBack = noClasses().that().resideInAPackage("io.tributary.mapping..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.tributary.ingest..", "io.tributary.api..", "io.tributary.store..");
+
+    @ArchTest
+    static final ArchRule storeIsBelowTheFeatures = noClasses().that().resideInAPackage("io.tributary.store..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.tributary.ingest..", "io.tributary.mapping..", "io.tributary.api..");
+
+    @ArchTest
+    static final ArchRule onlyTheApiUsesTheApi = noClasses().that().resideOutsideOfPackage("io.tributary.api..")
+            .should().dependOnClassesThat().resideInAPackage("io.tributary.api..");
+
+    @ArchTest
+    static final ArchRule systemIsInfrastructure = noClasses().that().resideInAPackage("io.tributary.system..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.tributary.ingest..", "io.tributary.mapping..", "io.tributary.api..", "io.tributary.store..", "io.tributary.canonical..");
+}

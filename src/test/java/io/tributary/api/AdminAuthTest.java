@@ -1,0 +1,53 @@
+package io.tributary.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.TributaryTest;
+import io.tributary.WebhookClient;
+import io.tributary.WebhookClient.Answer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
+
+/** With a token configured, nothing under /api/ answers without it; webhooks need no admin token. */
+@TributaryTest
+@TestPropertySource(properties = "tributary.admin.token=s3cret-admin-token")
+class AdminAuthTest {
+
+    @LocalServerPort
+    int port;
+    WebhookClient client;
+
+    @BeforeEach
+    void client() {
+        client = new WebhookClient(port);
+    }
+
+    @Test
+    void apiRefusesMissingAndWrongTokens() {
+        for (String path : new String[] {"/api/v1/quarantine", "/api/v1/mappings", "/api/v1/events/x"}) {
+            Answer none = client.get(path);
+            assertThat(none.status()).isEqualTo(401);
+            assertThat(none.contentType()).startsWith("application/problem+json");
+            assertThat(none.body()).doesNotContain("s3cret");
+            assertThat(client.get(path, "Authorization", "Bearer s3cret-admin-tokeX").status()).isEqualTo(401);
+            assertThat(client.get(path, "Authorization", "Bearer s3cret").status()).isEqualTo(401);
+            assertThat(client.get(path, "Authorization", "Basic czNjcmV0LWFkbWluLXRva2Vu").status()).isEqualTo(401);
+        }
+        assertThat(client.post("/api/v1/normalize/mailstand", "{\"type\":\"open\"}").status()).isEqualTo(401);
+    }
+
+    @Test
+    void apiAnswersWithTheToken() {
+        Answer answer = client.get("/api/v1/mappings", "Authorization", "Bearer s3cret-admin-token");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.json().get("providers").toString()).contains("dailystory");
+    }
+
+    @Test
+    void webhooksDoNotNeedTheAdminToken() {
+        Answer answer = client.post("/webhooks/mailstand/demo", "{\"id\":\"evt_auth_1\",\"type\":\"open\",\"to\":\"contact_1\"}");
+        assertThat(answer.status()).isIn(200, 202);
+    }
+}

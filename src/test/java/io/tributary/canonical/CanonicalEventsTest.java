@@ -1,0 +1,84 @@
+package io.tributary.canonical;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class CanonicalEventsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant RECEIVED = Instant.parse("2026-11-23T18:40:12.123456Z");
+
+    private static ObjectNode json(String text) {
+        try {
+            return (ObjectNode) JSON.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static EventContext ctx(String tenant, JsonNode payload) {
+        return new EventContext("mailstand", "acme-outreach", tenant, null, payload, RECEIVED);
+    }
+
+    @Test
+    void envelopeIsCompletedFromTheSourceAndTheReceiveTime() {
+        ObjectNode event = CanonicalEvents.finish(json("""
+                {"type": "message.opened", "providerevent": "open", "id": "evt_1",
+                 "data": {"contact": {"id": "contact_1", "email": "a@b.test"}}}"""), ctx("space_1", json("{}")));
+        assertThat(event.get("specversion").asText()).isEqualTo("1.0");
+        assertThat(event.get("source").asText()).isEqualTo("/providers/mailstand/acme-outreach");
+        assertThat(event.get("subject").asText()).isEqualTo("contact_1");
+        assertThat(event.get("tenant").asText()).isEqualTo("space_1");
+        assertThat(event.get("recordedtime").asText()).isEqualTo("2026-11-23T18:40:12.123Z");
+        assertThat(event.get("time").asText()).as("no time in the payload").isEqualTo("2026-11-23T18:40:12.123Z");
+        assertThat(event.get("datacontenttype").asText()).isEqualTo("application/json");
+    }
+
+    @Test
+    void missingFactsAreLeftOutNotEmpty() {
+        ObjectNode event = CanonicalEvents.finish(json("""
+                {"type": "message.sent", "providerevent": "send", "id": "evt_2", "tenant": "",
+                 "data": {"channel": "email", "contact": {"id": null, "email": "  "}, "campaign": {"name": ""},
+                          "tags": [], "list": {"id": 5}}}"""), ctx("demo", json("{}")));
+        assertThat(event.get("data").toString()).isEqualTo("{\"channel\":\"email\",\"tags\":[],\"list\":{\"id\":\"5\"}}");
+        assertThat(event.has("subject")).isFalse();
+        assertThat(event.get("tenant").asText()).as("blank tenant falls back to the source's").isEqualTo("demo");
+    }
+
+    @Test
+    void phonesEmailsIdsAndAtTimesAreNormalizedButProviderObjectsAreNot() {
+        ObjectNode event = CanonicalEvents.finish(json("""
+                {"type": "contact.upserted", "providerevent": "contact_created_or_updated",
+                 "data": {"contact": {"phone": "15125550147", "email": " x@y.test ",
+                          "attributes": {"phone": "15125550147", "blank": "", "n": 0}},
+                          "changes": {"city": {"old": null, "new": "Pune"}},
+                          "merge": {"survivingId": 12}, "sentAt": "2025-01-10T09:00:00+01:00",
+                          "message": {"from": {"phone": "+7 911 000"}}}}"""), ctx("demo", json("{}")));
+        JsonNode data = event.get("data");
+        assertThat(data.at("/contact/phone").asText()).isEqualTo("+15125550147");
+        assertThat(data.at("/contact/email").asText()).isEqualTo("x@y.test");
+        assertThat(data.at("/contact/attributes").toString()).isEqualTo("{\"phone\":\"15125550147\",\"blank\":\"\",\"n\":0}");
+        assertThat(data.at("/changes").toString()).isEqualTo("{\"city\":{\"old\":null,\"new\":\"Pune\"}}");
+        assertThat(data.at("/merge/survivingId").isTextual()).isTrue();
+        assertThat(data.at("/sentAt").asText()).isEqualTo("2025-01-10T08:00:00Z");
+        assertThat(data.at("/message/from/phone").asText()).isEqualTo("+7 911 000");
+        assertThat(event.get("subject").asText()).as("email when there is no id").isEqualTo("x@y.test");
+    }
+
+    @Test
+    void derivedIdIsStableAndTellsTenantsEventsAndPayloadsApart() {
+        JsonNode payload = json("{\"dsid\": \"c1\", \"email\": \"a@b.test\"}");
+        JsonNode reordered = json("{\"email\": \"a@b.test\", \"dsid\": \"c1\"}");
+        String id = CanonicalEvents.derivedId("dailystory", "t1", "opted_in_to_email", payload);
+        assertThat(id).hasSize(64).isEqualTo(CanonicalEvents.derivedId("dailystory", "t1", "opted_in_to_email", reordered));
+        assertThat(id)
+                .isNotEqualTo(CanonicalEvents.derivedId("dailystory", "t1", "opted_out_of_email", payload))
+                .isNotEqualTo(CanonicalEvents.derivedId("dailystory", "t2", "opted_in_to_email", payload))
+                .isNotEqualTo(CanonicalEvents.derivedId("dailystory", "t1", "opted_in_to_email", json("{\"dsid\": \"c2\"}")));
+    }
+}
