@@ -2,6 +2,7 @@ package io.tributary.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.delivery.DeliveryDispatcher;
 import io.tributary.ingest.QuarantineReplay;
 import io.tributary.mapping.Normalization;
 import io.tributary.mapping.Normalization.Quarantined;
@@ -25,11 +26,13 @@ class EventController {
 
     private final EventStore store;
     private final QuarantineReplay replay;
+    private final DeliveryDispatcher dispatcher;
     private final ObjectMapper json;
 
-    EventController(EventStore store, QuarantineReplay replay, ObjectMapper json) {
+    EventController(EventStore store, QuarantineReplay replay, DeliveryDispatcher dispatcher, ObjectMapper json) {
         this.store = store;
         this.replay = replay;
+        this.dispatcher = dispatcher;
         this.json = json;
     }
 
@@ -66,8 +69,10 @@ class EventController {
             problem.put("reason", q.reason().code());
             return ResponseEntity.unprocessableEntity().contentType(ProblemAdvice.PROBLEM).body(problem);
         }
+        ObjectNode event = ((Normalization.Normalized) result).event();
+        dispatcher.fanOut(event);
         ObjectNode answer = json.createObjectNode().put("id", result.id()).put("status", "accepted");
-        answer.set("event", ((Normalization.Normalized) result).event());
+        answer.set("event", event);
         return ResponseEntity.ok(answer);
     }
 

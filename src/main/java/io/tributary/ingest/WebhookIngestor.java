@@ -41,6 +41,8 @@ public final class WebhookIngestor {
     static final String NORMALIZATION = "tributaryNormalization";
     /** Exchange variable holding the {@link ReceivedPayload}. */
     static final String RECEIVED = "tributaryReceived";
+    /** Exchange variable holding the canonical event once it is accepted, for the fan-out step. */
+    static final String ACCEPTED_EVENT = "tributaryAcceptedEvent";
     /** Exchange variable holding the source's configured tenant. */
     static final String SOURCE_TENANT = "tributarySourceTenant";
     /** Header the idempotent consumer reads: the id the request is deduplicated by. */
@@ -102,6 +104,7 @@ public final class WebhookIngestor {
         ObjectNode answer = json.createObjectNode().put("id", result.id());
         if (result instanceof Normalized n) {
             store.save(new StoredEvent(n.id(), n.event(), received));
+            exchange.setVariable(ACCEPTED_EVENT, n.event());
             answer.put("status", "accepted");
             metrics.count(received.provider(), "accepted");
         } else {

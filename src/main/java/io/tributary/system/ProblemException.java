@@ -8,11 +8,27 @@ public class ProblemException extends RuntimeException {
 
     private final int status;
     private final String title;
+    private final String field;
 
     public ProblemException(int status, String title, String detail) {
+        this(status, title, detail, null);
+    }
+
+    private ProblemException(int status, String title, String detail, String field) {
         super(detail, null, false, false);
         this.status = status;
         this.title = title;
+        this.field = field;
+    }
+
+    /** A 400 about one field of the request body; the problem names it in {@code field}. */
+    public static ProblemException invalidField(String field, String detail) {
+        return new ProblemException(400, "Bad Request", field + ": " + detail, field);
+    }
+
+    /** The request field the problem is about, or {@code null}. */
+    public String field() {
+        return field;
     }
 
     public static ProblemException badRequest(String detail) {

@@ -26,6 +26,10 @@ public final class Problems {
     }
 
     public static ObjectNode of(ProblemException e, String instance) {
-        return of(e.status(), e.title(), e.getMessage(), instance);
+        ObjectNode problem = of(e.status(), e.title(), e.getMessage(), instance);
+        if (e.field() != null) {
+            problem.put("field", e.field());
+        }
+        return problem;
     }
 }

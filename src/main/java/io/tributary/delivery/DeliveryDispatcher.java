@@ -1,0 +1,105 @@
+package io.tributary.delivery;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.subscription.Subscription;
+import io.tributary.subscription.SubscriptionRegistry;
+import io.tributary.system.ProblemException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * Turns accepted events into deliveries and puts deliveries on the delivery route's queue. A
+ * delivery is written before it is queued, so one whose queue entry is lost can be found again.
+ */
+public final class DeliveryDispatcher {
+
+    /**
+     * The delivery queues, {@code seda:deliveries-0} to {@code -3} (routes/delivery.camel.yaml), each
+     * with one consumer. A subscription always uses the same queue, so its deliveries reach it in the
+     * order they were queued; four queues let four subscriptions be served at once.
+     */
+    static final int QUEUES = 4;
+
+    private final SubscriptionRegistry registry;
+    private final DeliveryStore store;
+    private final ProducerTemplate template;
+    private final Clock clock;
+
+    DeliveryDispatcher(SubscriptionRegistry registry, DeliveryStore store, ProducerTemplate template, Clock clock) {
+        this.registry = registry;
+        this.store = store;
+        this.template = template;
+        this.clock = clock;
+    }
+
+    /**
+     * One delivery per matching subscription: queued at once, or held while the subscription is paused.
+     * Called by the webhook route after the event is stored; a {@code null} event (a duplicate or a
+     * quarantined payload) fans out to nothing. Returns nothing: the route's answer stays in the body.
+     */
+    public void fanOut(ObjectNode event) {
+        if (event == null) {
+            return;
+        }
+        String eventId = event.path("id").asText();
+        Instant now = clock.instant();
+        List<Subscription> matching = registry.matching(event);
+        for (Subscription s : matching) {
+            Delivery delivery = Delivery.pending(eventId, s.id(), s.paused(), now);
+            if (!s.paused()) {
+                delivery = delivery.dispatched();
+            }
+            if (store.create(delivery) && !s.paused()) {
+                send(delivery);
+            }
+        }
+    }
+
+    /** Puts a delivery on its queue as its newest dispatch, which fences off any older one. */
+    void enqueue(Delivery delivery) {
+        Delivery next = delivery.dispatched();
+        store.save(next);
+        send(next);
+    }
+
+    private void send(Delivery delivery) {
+        template.sendBodyAndHeader("seda:deliveries-" + Math.floorMod(delivery.subscriptionId().hashCode(), QUEUES),
+                delivery.id(), DeliveryWorker.DISPATCH, delivery.dispatch());
+    }
+
+    /**
+     * After a resume: every delivery waiting for the subscription (held, or waiting for a retry) goes
+     * out now, in the order its event arrived.
+     */
+    public int releaseHeld(String subscriptionId) {
+        store.succeeded(subscriptionId); // a resume starts a new run of failures
+        List<Delivery> waiting = store.waiting(subscriptionId);
+        for (Delivery d : waiting) {
+            enqueue(d.with(DeliveryStatus.PENDING, false, clock.instant()));
+        }
+        return waiting.size();
+    }
+
+    /** Sends a dead-lettered delivery again from the start of the retry schedule. */
+    public Delivery replayDeadLetter(String id) {
+        DeadLetter deadLetter = store.deadLetter(id)
+                .orElseThrow(() -> ProblemException.notFound("No dead letter '" + id + "'."));
+        Delivery delivery = store.delivery(deadLetter.id()).orElse(deadLetter.delivery());
+        Delivery fresh = new Delivery(delivery.id(), delivery.eventId(), delivery.subscriptionId(), DeliveryStatus.PENDING,
+                false, delivery.createdAt(), clock.instant(), List.of(), delivery.dispatch());
+        store.removeDeadLetter(id);
+        enqueue(fresh);
+        return fresh;
+    }
+
+    /** Replays every dead letter of one subscription, oldest first. */
+    public int replayDeadLetters(String subscriptionId, int limit) {
+        List<DeadLetter> all = store.deadLetters(subscriptionId, limit);
+        for (int i = all.size() - 1; i >= 0; i--) {
+            replayDeadLetter(all.get(i).id());
+        }
+        return all.size();
+    }
+}

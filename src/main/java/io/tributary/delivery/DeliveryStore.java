@@ -1,0 +1,114 @@
+package io.tributary.delivery;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.core.HazelcastJsonValue;
+import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicate;
+import com.hazelcast.query.Predicates;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Deliveries, dead letters and each subscription's run of consecutive failures, in Hazelcast maps
+ * shared by the cluster. Deliveries and dead letters are JSON values, so they can be queried by
+ * field ({@code eventId}, {@code subscriptionId}, {@code held}) where they live.
+ */
+public final class DeliveryStore {
+
+    private final IMap<String, HazelcastJsonValue> deliveries;
+    private final IMap<String, HazelcastJsonValue> deadLetters;
+    private final IMap<String, Integer> failures;
+    private final ObjectMapper json;
+
+    DeliveryStore(IMap<String, HazelcastJsonValue> deliveries, IMap<String, HazelcastJsonValue> deadLetters,
+                  IMap<String, Integer> failures, ObjectMapper json) {
+        this.deliveries = deliveries;
+        this.deadLetters = deadLetters;
+        this.failures = failures;
+        this.json = json;
+        deliveries.addIndex(com.hazelcast.config.IndexType.HASH, "eventId");
+        deliveries.addIndex(com.hazelcast.config.IndexType.HASH, "subscriptionId");
+    }
+
+    void save(Delivery delivery) {
+        deliveries.set(delivery.id(), write(delivery));
+    }
+
+    /** Saves a new delivery unless one with its id exists; {@code true} when it was new. */
+    boolean create(Delivery delivery) {
+        return deliveries.putIfAbsent(delivery.id(), write(delivery)) == null;
+    }
+
+    Optional<Delivery> delivery(String id) {
+        return Optional.ofNullable(deliveries.get(id)).map(v -> read(v, Delivery.class));
+    }
+
+    public List<Delivery> forEvent(String eventId) {
+        return query(deliveries, Predicates.equal("eventId", eventId), Delivery.class).stream()
+                .sorted(Comparator.comparing(Delivery::subscriptionId)).toList();
+    }
+
+    /**
+     * The deliveries waiting for a subscription, held while it was paused or waiting for a retry, in
+     * the order their events arrived.
+     */
+    List<Delivery> waiting(String subscriptionId) {
+        return query(deliveries, Predicates.and(Predicates.equal("subscriptionId", subscriptionId),
+                Predicates.or(Predicates.equal("held", true), Predicates.equal("status", DeliveryStatus.RETRY_SCHEDULED.name()))),
+                Delivery.class).stream()
+                .sorted(Comparator.comparing(Delivery::createdAt).thenComparing(Delivery::id)).toList();
+    }
+
+    void saveDeadLetter(DeadLetter deadLetter) {
+        deadLetters.set(deadLetter.id(), write(deadLetter));
+    }
+
+    public Optional<DeadLetter> deadLetter(String id) {
+        return Optional.ofNullable(deadLetters.get(id)).map(v -> read(v, DeadLetter.class));
+    }
+
+    /** Dead letters, newest first; of one subscription when {@code subscriptionId} is given. */
+    public List<DeadLetter> deadLetters(String subscriptionId, int limit) {
+        Predicate<String, HazelcastJsonValue> which = subscriptionId == null ? Predicates.alwaysTrue()
+                : Predicates.equal("subscriptionId", subscriptionId);
+        return query(deadLetters, which, DeadLetter.class).stream()
+                .sorted(Comparator.comparing(DeadLetter::deadAt).reversed()).limit(limit).toList();
+    }
+
+    void removeDeadLetter(String id) {
+        deadLetters.delete(id);
+    }
+
+    /** Counts one more failure in a row for the subscription; the new count. */
+    int failed(String subscriptionId) {
+        return failures.merge(subscriptionId, 1, Integer::sum);
+    }
+
+    void succeeded(String subscriptionId) {
+        if (failures.containsKey(subscriptionId)) {
+            failures.delete(subscriptionId);
+        }
+    }
+
+    private <T> List<T> query(IMap<String, HazelcastJsonValue> map, Predicate<String, HazelcastJsonValue> predicate, Class<T> type) {
+        return map.values(predicate).stream().map(v -> read(v, type)).toList();
+    }
+
+    private HazelcastJsonValue write(Object value) {
+        try {
+            return new HazelcastJsonValue(json.writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private <T> T read(HazelcastJsonValue value, Class<T> type) {
+        try {
+            return json.readValue(value.getValue(), type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.tributary.subscription;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.core.HazelcastInstance;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class SubscriptionConfiguration {
+
+    static final String MAP = "tributary-subscriptions";
+
+    /**
+     * Subscriptions declared in configuration: {@code tributary.subscriptions.<id>.*} with the fields of
+     * the API ({@code url}, {@code types}, {@code providers}, {@code tenants}, {@code filter},
+     * {@code secret}, {@code format}, {@code headers}, {@code paused}). Loaded at every start; the
+     * configuration wins over API changes to the same id, except a pause Tributary made itself.
+     */
+    @ConfigurationProperties("tributary")
+    record DeclaredSubscriptions(Map<String, SubscriptionRequest> subscriptions) {
+        DeclaredSubscriptions {
+            subscriptions = subscriptions == null ? Map.of() : Map.copyOf(subscriptions);
+        }
+    }
+
+    /**
+     * Subscription settings: {@code tributary.subscription.*}.
+     *
+     * @param secretGracePeriod how long a rotated-out secret keeps signing beside the new one
+     */
+    @ConfigurationProperties("tributary.subscription")
+    record SubscriptionSettings(@DefaultValue("24h") Duration secretGracePeriod) {
+    }
+
+    @Bean
+    SubscriptionRegistry subscriptionRegistry(HazelcastInstance hazelcast, ObjectMapper json) {
+        return new SubscriptionRegistry(hazelcast.getMap(MAP), json);
+    }
+
+    @Bean
+    Subscriptions subscriptions(SubscriptionRegistry registry, SubscriptionSettings settings) {
+        return new Subscriptions(registry, settings.secretGracePeriod(), Clock.systemUTC());
+    }
+
+    @Bean
+    ApplicationRunner declaredSubscriptionsLoader(DeclaredSubscriptions declared, SubscriptionRegistry registry,
+                                                  Subscriptions subscriptions) {
+        return args -> declared.subscriptions().forEach((id, request) -> {
+            var existing = registry.find(id);
+            if (existing.isEmpty()) {
+                subscriptions.create(id, request);
+                return;
+            }
+            subscriptions.update(id, request);
+            String reason = existing.get().pausedReason();
+            if (existing.get().paused() && ("failing".equals(reason) || "gone".equals(reason))) {
+                subscriptions.pause(id, reason);
+            }
+        });
+    }
+}

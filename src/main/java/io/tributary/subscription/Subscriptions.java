@@ -1,0 +1,181 @@
+package io.tributary.subscription;
+
+import io.tributary.system.JsonataExpression;
+import io.tributary.system.ProblemException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Creating and changing subscriptions: every rule a request must meet, checked in one place, with a
+ * 400 that names the field.
+ */
+public final class Subscriptions {
+
+    private static final Pattern TYPE = Pattern.compile("\\*|[a-z][a-z_]*(\\.[a-z_]+)*(\\.\\*)?");
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
+    /** Headers Tributary sets itself: a subscription cannot replace them. */
+    private static final Set<String> RESERVED_HEADERS = Set.of("content-type", "content-length", "host", "user-agent",
+            "transfer-encoding", "connection", "expect", "upgrade", "te", "trailer", "keep-alive");
+
+    private final SubscriptionRegistry registry;
+    private final Duration secretGracePeriod;
+    private final Clock clock;
+
+    public Subscriptions(SubscriptionRegistry registry, Duration secretGracePeriod, Clock clock) {
+        this.registry = registry;
+        this.secretGracePeriod = secretGracePeriod;
+        this.clock = clock;
+    }
+
+    public Subscription create(SubscriptionRequest request) {
+        return create("sub_" + UUID.randomUUID().toString().replace("-", ""), request);
+    }
+
+    /** Creates (or, for an id declared in configuration, replaces) the subscription with this id. */
+    public Subscription create(String id, SubscriptionRequest request) {
+        Instant now = clock.instant();
+        String secret = request.secret() == null || request.secret().isBlank() ? SigningSecret.generate() : request.secret();
+        Subscription s = validated(id, request, List.of(new SigningSecret(secret, null)), now, now);
+        registry.save(s);
+        return s;
+    }
+
+    /** Replaces everything a client controls; the secret too when one is given, else it is kept. */
+    public Subscription update(String id, SubscriptionRequest request) {
+        Subscription current = get(id);
+        List<SigningSecret> secrets = request.secret() == null || request.secret().isBlank()
+                ? current.secrets() : List.of(new SigningSecret(request.secret(), null));
+        Subscription s = validated(id, request, secrets, current.createdAt(), clock.instant());
+        registry.save(s);
+        return s;
+    }
+
+    public Subscription get(String id) {
+        return registry.find(id).orElseThrow(() -> ProblemException.notFound("No subscription '" + id + "'."));
+    }
+
+    public List<Subscription> all() {
+        return registry.all();
+    }
+
+    public void delete(String id) {
+        if (!registry.delete(id)) {
+            throw ProblemException.notFound("No subscription '" + id + "'.");
+        }
+    }
+
+    public Subscription pause(String id, String reason) {
+        Subscription s = get(id).withPaused(true, reason, clock.instant());
+        registry.save(s);
+        return s;
+    }
+
+    public Subscription resume(String id) {
+        Subscription s = get(id).withPaused(false, null, clock.instant());
+        registry.save(s);
+        return s;
+    }
+
+    /**
+     * A new current secret; the old ones keep signing beside it until the grace period ends, so a
+     * subscriber can switch over without rejecting a request.
+     */
+    public Subscription rotateSecret(String id, String newSecret) {
+        Subscription current = get(id);
+        Instant now = clock.instant();
+        String secret = newSecret == null || newSecret.isBlank() ? SigningSecret.generate() : newSecret;
+        checkSecret(secret);
+        List<SigningSecret> secrets = new ArrayList<>();
+        secrets.add(new SigningSecret(secret, null));
+        for (SigningSecret old : current.activeSecrets(now)) {
+            Instant expiry = old.expiresAt() == null ? now.plus(secretGracePeriod) : old.expiresAt();
+            secrets.add(new SigningSecret(old.secret(), expiry));
+        }
+        Subscription s = current.withSecrets(secrets, now);
+        registry.save(s);
+        return s;
+    }
+
+    private static Subscription validated(String id, SubscriptionRequest r, List<SigningSecret> secrets,
+                                          Instant createdAt, Instant now) {
+        checkUrl(r.url());
+        List<String> types = r.types() == null ? List.of() : r.types();
+        for (String type : types) {
+            if (type == null || !TYPE.matcher(type).matches()) {
+                throw ProblemException.invalidField("types", "'" + type + "' is not a type, a 'prefix.*' or '*'.");
+            }
+        }
+        checkStrings("providers", r.providers());
+        checkStrings("tenants", r.tenants());
+        if (r.filter() != null && !r.filter().isBlank()) {
+            try {
+                new JsonataExpression(r.filter());
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.invalidField("filter", "not a JSONata expression: " + e.getMessage());
+            }
+        }
+        secrets.forEach(s -> checkSecret(s.secret()));
+        String format = r.format() == null ? Subscription.STRUCTURED : r.format();
+        if (!format.equals(Subscription.STRUCTURED) && !format.equals(Subscription.BINARY)) {
+            throw ProblemException.invalidField("format", "must be 'structured' or 'binary'.");
+        }
+        Map<String, String> headers = r.headers() == null ? Map.of() : r.headers();
+        headers.forEach(Subscriptions::checkHeader);
+        boolean paused = Boolean.TRUE.equals(r.paused());
+        return new Subscription(id, r.url(), types, r.providers(), r.tenants(),
+                r.filter() == null || r.filter().isBlank() ? null : r.filter(), secrets, format, headers,
+                paused, paused ? "manual" : null, createdAt, now);
+    }
+
+    private static void checkUrl(String url) {
+        if (url == null || url.isBlank()) {
+            throw ProblemException.invalidField("url", "is required.");
+        }
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || url.length() > 2048) {
+                throw ProblemException.invalidField("url", "must be an absolute http or https URL.");
+            }
+        } catch (URISyntaxException e) {
+            throw ProblemException.invalidField("url", "is not a URL.");
+        }
+    }
+
+    private static void checkStrings(String field, List<String> values) {
+        if (values != null && values.stream().anyMatch(v -> v == null || v.isBlank())) {
+            throw ProblemException.invalidField(field, "must not contain empty values.");
+        }
+    }
+
+    private static void checkSecret(String secret) {
+        try {
+            SigningSecret.keyOf(secret);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidField("secret", e.getMessage() + " (whsec_ followed by base64 of 24 to 64 bytes).");
+        }
+    }
+
+    private static void checkHeader(String name, String value) {
+        if (name == null || !HEADER_NAME.matcher(name).matches()) {
+            throw ProblemException.invalidField("headers", "'" + name + "' is not a header name.");
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (RESERVED_HEADERS.contains(lower) || lower.startsWith("webhook-") || lower.startsWith("ce-")) {
+            throw ProblemException.invalidField("headers", "'" + name + "' is set by Tributary.");
+        }
+        if (value == null || value.length() > 4096 || value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+            throw ProblemException.invalidField("headers", "the value of '" + name + "' must be one line of at most 4096 characters.");
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.tributary;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+
+/**
+ * A real subscriber on loopback (the JDK's HTTP server): records every request it gets and answers
+ * as the test scripts it, by the number of the request (1 for the first).
+ */
+public final class TestReceiver implements AutoCloseable {
+
+    /** A request as the subscriber saw it; header names in lower case. */
+    public record Received(Instant at, Map<String, List<String>> headers, byte[] body) {
+        public String header(String name) {
+            List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+
+        public String bodyText() {
+            return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /** What to answer: a status and optional headers. */
+    public record Reply(int status, Map<String, String> headers) {
+        public static Reply of(int status) {
+            return new Reply(status, Map.of());
+        }
+    }
+
+    private final HttpServer server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final CountDownLatch unblock = new CountDownLatch(1);
+    private volatile IntFunction<Reply> script = n -> Reply.of(200);
+    private volatile boolean blocking;
+
+    public TestReceiver() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            Map<String, List<String>> headers = new TreeMap<>();
+            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
+            received.add(new Received(Instant.now(), headers, body));
+            if (blocking) {
+                try {
+                    unblock.await(60, TimeUnit.SECONDS); // a subscriber that hangs
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            Reply reply = script.apply(received.size());
+            reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            byte[] answer = "ok".getBytes();
+            exchange.sendResponseHeaders(reply.status(), answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    public TestReceiver answering(IntFunction<Reply> script) {
+        this.script = script;
+        return this;
+    }
+
+    /** Every request hangs until {@link #close()}. */
+    public TestReceiver hanging() {
+        this.blocking = true;
+        return this;
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    @Override
+    public void close() {
+        unblock.countDown();
+        server.stop(0);
+    }
+}
