@@ -232,6 +232,34 @@ class DeliveryTest {
     }
 
     @Test
+    void unreachableSubscriberIsRetriedLikeA5xxAndDeadLettered() throws Exception {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort(); // nothing listens there once closed
+        }
+        String tenant = tenant();
+        String subId = subscribe("{\"url\":\"http://127.0.0.1:%d/hook\",\"tenants\":[\"%s\"]}".formatted(closedPort, tenant))
+                .get("id").asText();
+        String id = postClick(tenant);
+        await().atMost(WAIT).until(() -> client.get("/api/v1/dead-letters?subscription=" + subId).json().get("items").size() == 1);
+        JsonNode attempts = client.get("/api/v1/events/" + id + "/deliveries").json().at("/items/0/attempts");
+        assertThat(attempts).hasSize(4);
+        assertThat(attempts.get(0).get("status").isNull()).isTrue();
+        assertThat(attempts.get(0).get("error").asText()).contains("Connect");
+    }
+
+    @Test
+    void redirectsAreNotFollowedAndCountAsFailures() {
+        TestReceiver target = receiver();
+        TestReceiver redirecting = receiver().answering(n -> n == 1 ? new Reply(302, Map.of("Location", target.url())) : Reply.of(200));
+        String tenant = tenant();
+        subscribe("{\"url\":\"%s\",\"tenants\":[\"%s\"]}".formatted(redirecting.url(), tenant));
+        postClick(tenant);
+        await().atMost(WAIT).until(() -> redirecting.received().size() == 2);
+        assertThat(target.received()).isEmpty();
+    }
+
+    @Test
     void retryAfterOn429IsHonoured() {
         TestReceiver receiver = receiver().answering(n -> n == 1 ? new Reply(429, Map.of("Retry-After", "2")) : Reply.of(200));
         String tenant = tenant();
