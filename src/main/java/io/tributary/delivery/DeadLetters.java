@@ -41,8 +41,8 @@ public final class DeadLetters {
     public void store(Exchange exchange) {
         String deliveryId = exchange.getMessage().getBody(String.class);
         Delivery delivery = store.delivery(deliveryId).orElse(null);
-        if (delivery == null) {
-            return;
+        if (delivery == null || delivery.status() != DeliveryStatus.EXHAUSTED) {
+            return; // not spent: a retry refused during shutdown, recovered at the next start
         }
         ObjectNode event = events.event(delivery.eventId()).map(StoredEvent::event).orElse(null);
         ObjectNode subscription = registry.find(delivery.subscriptionId()).map(this::withoutSecrets).orElse(null);

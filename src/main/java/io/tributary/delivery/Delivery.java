@@ -13,9 +13,12 @@ import java.util.List;
  * @param dispatch      how often it was put on a queue; only the exchange carrying the latest number
  *                      may attempt it, so a retry still waiting from before a resume or a recovery
  *                      cannot send it a second time
+ * @param owner         the cluster member that queued it last; while that member lives, no other
+ *                      touches it, and when it is gone the member now owning its partition takes over
  */
 public record Delivery(String id, String eventId, String subscriptionId, DeliveryStatus status, boolean held,
-                       Instant createdAt, Instant nextAttemptAt, List<DeliveryAttempt> attempts, int dispatch) {
+                       Instant createdAt, Instant nextAttemptAt, List<DeliveryAttempt> attempts, int dispatch,
+                       String owner) {
 
     public Delivery {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
@@ -26,7 +29,7 @@ public record Delivery(String id, String eventId, String subscriptionId, Deliver
     }
 
     static Delivery pending(String eventId, String subscriptionId, boolean held, Instant now) {
-        return new Delivery(idOf(eventId, subscriptionId), eventId, subscriptionId, DeliveryStatus.PENDING, held, now, now, List.of(), 0);
+        return new Delivery(idOf(eventId, subscriptionId), eventId, subscriptionId, DeliveryStatus.PENDING, held, now, now, List.of(), 0, null);
     }
 
     int attemptCount() {
@@ -34,17 +37,17 @@ public record Delivery(String id, String eventId, String subscriptionId, Deliver
     }
 
     Delivery with(DeliveryStatus status, boolean held, Instant nextAttemptAt) {
-        return new Delivery(id, eventId, subscriptionId, status, held, createdAt, nextAttemptAt, attempts, dispatch);
+        return new Delivery(id, eventId, subscriptionId, status, held, createdAt, nextAttemptAt, attempts, dispatch, owner);
     }
 
-    /** The same delivery, put on a queue once more. */
-    Delivery dispatched() {
-        return new Delivery(id, eventId, subscriptionId, status, held, createdAt, nextAttemptAt, attempts, dispatch + 1);
+    /** The same delivery, put on a queue once more, by {@code member}. */
+    Delivery dispatched(String member) {
+        return new Delivery(id, eventId, subscriptionId, status, held, createdAt, nextAttemptAt, attempts, dispatch + 1, member);
     }
 
     Delivery withAttempt(DeliveryAttempt attempt, DeliveryStatus status, Instant nextAttemptAt) {
         List<DeliveryAttempt> all = new ArrayList<>(attempts);
         all.add(attempt);
-        return new Delivery(id, eventId, subscriptionId, status, held, createdAt, nextAttemptAt, all, dispatch);
+        return new Delivery(id, eventId, subscriptionId, status, held, createdAt, nextAttemptAt, all, dispatch, owner);
     }
 }

@@ -21,9 +21,9 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class DeliveryConfiguration {
 
-    static final String DELIVERIES = "tributary-deliveries";
-    static final String DEAD_LETTERS = "tributary-dead-letters";
-    static final String FAILURES = "tributary-subscription-failures";
+    static final String DELIVERIES = io.tributary.store.DurableMaps.DELIVERIES;
+    static final String DEAD_LETTERS = io.tributary.store.DurableMaps.DEAD_LETTERS;
+    static final String FAILURES = io.tributary.store.DurableMaps.FAILURES;
 
     @Bean
     DeliveryStore deliveryStore(HazelcastInstance hazelcast, ObjectMapper json) {
@@ -80,7 +80,14 @@ class DeliveryConfiguration {
     }
 
     @Bean
-    DeliveryDispatcher deliveryDispatcher(SubscriptionRegistry registry, DeliveryStore store, ProducerTemplate template) {
-        return new DeliveryDispatcher(registry, store, template, Clock.systemUTC());
+    DeliveryDispatcher deliveryDispatcher(SubscriptionRegistry registry, DeliveryStore store, ProducerTemplate template,
+                                          HazelcastInstance hazelcast) {
+        return new DeliveryDispatcher(registry, store, template, hazelcast.getCluster().getLocalMember().getUuid().toString(),
+                Clock.systemUTC());
+    }
+
+    @Bean
+    DeliveryRecovery deliveryRecovery(DeliveryDispatcher dispatcher, HazelcastInstance hazelcast) {
+        return new DeliveryRecovery(dispatcher, hazelcast);
     }
 }

@@ -25,12 +25,15 @@ public final class DeliveryDispatcher {
     private final SubscriptionRegistry registry;
     private final DeliveryStore store;
     private final ProducerTemplate template;
+    private final String member;
     private final Clock clock;
 
-    DeliveryDispatcher(SubscriptionRegistry registry, DeliveryStore store, ProducerTemplate template, Clock clock) {
+    /** @param member this cluster member's id, recorded as the owner of what it queues */
+    DeliveryDispatcher(SubscriptionRegistry registry, DeliveryStore store, ProducerTemplate template, String member, Clock clock) {
         this.registry = registry;
         this.store = store;
         this.template = template;
+        this.member = member;
         this.clock = clock;
     }
 
@@ -49,7 +52,7 @@ public final class DeliveryDispatcher {
         for (Subscription s : matching) {
             Delivery delivery = Delivery.pending(eventId, s.id(), s.paused(), now);
             if (!s.paused()) {
-                delivery = delivery.dispatched();
+                delivery = delivery.dispatched(member);
             }
             if (store.create(delivery) && !s.paused()) {
                 send(delivery);
@@ -59,7 +62,7 @@ public final class DeliveryDispatcher {
 
     /** Puts a delivery on its queue as its newest dispatch, which fences off any older one. */
     void enqueue(Delivery delivery) {
-        Delivery next = delivery.dispatched();
+        Delivery next = delivery.dispatched(member);
         store.save(next);
         send(next);
     }
@@ -88,10 +91,24 @@ public final class DeliveryDispatcher {
                 .orElseThrow(() -> ProblemException.notFound("No dead letter '" + id + "'."));
         Delivery delivery = store.delivery(deadLetter.id()).orElse(deadLetter.delivery());
         Delivery fresh = new Delivery(delivery.id(), delivery.eventId(), delivery.subscriptionId(), DeliveryStatus.PENDING,
-                false, delivery.createdAt(), clock.instant(), List.of(), delivery.dispatch());
+                false, delivery.createdAt(), clock.instant(), List.of(), delivery.dispatch(), delivery.owner());
         store.removeDeadLetter(id);
         enqueue(fresh);
         return fresh;
+    }
+
+    /**
+     * Takes over the deliveries whose owner is gone: after a restart every unsettled delivery (the old
+     * process's member id died with it), in a cluster those of a lost member, once their partitions
+     * have moved here. Each member looks only at the partitions it owns, so the work is split and no
+     * delivery is taken twice. A delivery waiting for a retry keeps its time: the attempt waits for it.
+     *
+     * @return how many were queued again
+     */
+    public int recover(java.util.Set<String> liveMembers) {
+        List<Delivery> orphans = store.orphans(liveMembers);
+        orphans.stream().sorted(java.util.Comparator.comparing(Delivery::createdAt)).forEach(this::enqueue);
+        return orphans.size();
     }
 
     /** Replays every dead letter of one subscription, oldest first. */

@@ -30,6 +30,7 @@ public final class DeliveryStore {
         this.json = json;
         deliveries.addIndex(com.hazelcast.config.IndexType.HASH, "eventId");
         deliveries.addIndex(com.hazelcast.config.IndexType.HASH, "subscriptionId");
+        deliveries.addIndex(com.hazelcast.config.IndexType.HASH, "status");
     }
 
     void save(Delivery delivery) {
@@ -59,6 +60,15 @@ public final class DeliveryStore {
                 Predicates.or(Predicates.equal("held", true), Predicates.equal("status", DeliveryStatus.RETRY_SCHEDULED.name()))),
                 Delivery.class).stream()
                 .sorted(Comparator.comparing(Delivery::createdAt).thenComparing(Delivery::id)).toList();
+    }
+
+    /** Unsettled, not held, owned by this member's partitions, queued by a member not in {@code live}. */
+    List<Delivery> orphans(java.util.Set<String> live) {
+        Predicate<String, HazelcastJsonValue> unsettled = Predicates.and(
+                Predicates.in("status", DeliveryStatus.PENDING.name(), DeliveryStatus.SENDING.name(), DeliveryStatus.RETRY_SCHEDULED.name()),
+                Predicates.equal("held", false),
+                Predicates.not(Predicates.in("owner", live.toArray(String[]::new))));
+        return deliveries.getAll(deliveries.localKeySet(unsettled)).values().stream().map(v -> read(v, Delivery.class)).toList();
     }
 
     void saveDeadLetter(DeadLetter deadLetter) {

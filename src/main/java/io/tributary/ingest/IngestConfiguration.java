@@ -15,7 +15,7 @@ import org.springframework.core.Ordered;
 class IngestConfiguration {
 
     /** Hazelcast map of the provider deliveries seen within the dedup window. */
-    static final String DEDUP_MAP = "tributary-dedup";
+    static final String DEDUP_MAP = io.tributary.store.DurableMaps.DEDUP;
 
     @Bean
     HazelcastDedupRepository dedupRepository(HazelcastInstance hazelcast, IngestProperties properties) {

@@ -103,7 +103,10 @@ public final class WebhookIngestor {
         ReceivedPayload received = exchange.getVariable(RECEIVED, ReceivedPayload.class);
         ObjectNode answer = json.createObjectNode().put("id", result.id());
         if (result instanceof Normalized n) {
-            store.save(new StoredEvent(n.id(), n.event(), received));
+            if (!store.saveNew(new StoredEvent(n.id(), n.event(), received))) {
+                duplicate(exchange);
+                return;
+            }
             exchange.setVariable(ACCEPTED_EVENT, n.event());
             answer.put("status", "accepted");
             metrics.count(received.provider(), "accepted");

@@ -28,6 +28,16 @@ public final class EventStore {
         events.set(event.id(), write(event));
     }
 
+    /**
+     * Stores an event unless one with its id is stored already (a provider's retry arriving after the
+     * dedup window's memory was lost to a restart).
+     *
+     * @return whether it was new
+     */
+    public boolean saveNew(StoredEvent event) {
+        return events.putIfAbsent(event.id(), write(event)) == null;
+    }
+
     public Optional<StoredEvent> event(String id) {
         return Optional.ofNullable(events.get(id)).map(v -> read(v, StoredEvent.class));
     }

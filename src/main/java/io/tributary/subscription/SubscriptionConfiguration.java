@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class SubscriptionConfiguration {
 
-    static final String MAP = "tributary-subscriptions";
+    static final String MAP = io.tributary.store.DurableMaps.SUBSCRIPTIONS;
 
     /**
      * Subscriptions declared in configuration: {@code tributary.subscriptions.<id>.*} with the fields of

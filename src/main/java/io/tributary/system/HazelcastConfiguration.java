@@ -2,6 +2,7 @@ package io.tributary.system;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -30,9 +31,11 @@ class HazelcastConfiguration {
                              @DefaultValue("5701") int port) {
     }
 
+    /** @param maps the configuration of every map that is not a plain in-memory map (durable stores, backups) */
     @Bean
-    Config hazelcastConfig(ClusterProperties cluster) {
+    Config hazelcastConfig(ClusterProperties cluster, List<MapConfig> maps) {
         Config config = new Config();
+        maps.forEach(config::addMapConfig);
         config.setClusterName(cluster.name());
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.logging.type", "slf4j");

@@ -1,0 +1,39 @@
+package io.tributary.store;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A real PostgreSQL for the store tests, where {@code TRIBUTARY_TEST_POSTGRES_URL} (and _USER,
+ * _PASSWORD) names a server: {@code .ci/run} installs and starts one. Each call creates a fresh
+ * database on it.
+ */
+public final class PostgresDatabases {
+
+    /** A database: JDBC URL and credentials. */
+    public record Database(String url, String user, String password) {
+    }
+
+    private PostgresDatabases() {
+    }
+
+    public static Optional<Database> fresh() {
+        String server = System.getenv("TRIBUTARY_TEST_POSTGRES_URL");
+        if (server == null || server.isBlank()) {
+            return Optional.empty();
+        }
+        String user = System.getenv().getOrDefault("TRIBUTARY_TEST_POSTGRES_USER", "postgres");
+        String password = System.getenv().getOrDefault("TRIBUTARY_TEST_POSTGRES_PASSWORD", "");
+        String name = "tributary_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection c = DriverManager.getConnection(server, user, password); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("TRIBUTARY_TEST_POSTGRES_URL is set but PostgreSQL cannot be used: " + e.getMessage(), e);
+        }
+        return Optional.of(new Database(server.substring(0, server.lastIndexOf('/') + 1) + name, user, password));
+    }
+}
