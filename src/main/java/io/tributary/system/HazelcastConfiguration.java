@@ -24,11 +24,17 @@ class HazelcastConfiguration {
      * @param name    cluster name; members with another name never join
      * @param members {@code host[:port]} of the other members; empty for a single node
      * @param port    first port the member listens on (the next free one is taken if busy)
+     * @param interfaceAddress the address (or wildcard, e.g. {@code 10.0.*.*}) of the interface the
+     *                member binds to; empty: Hazelcast picks one, or loopback when there are no members
+     * @param failureDetection how long a silent member is waited for before it is taken for dead and
+     *                its work taken over
      */
     @ConfigurationProperties("tributary.cluster")
     record ClusterProperties(@DefaultValue("tributary") String name,
                              @DefaultValue List<String> members,
-                             @DefaultValue("5701") int port) {
+                             @DefaultValue("5701") int port,
+                             String interfaceAddress,
+                             @DefaultValue("15s") java.time.Duration failureDetection) {
     }
 
     /** @param maps the configuration of every map that is not a plain in-memory map (durable stores, backups) */
@@ -44,10 +50,14 @@ class HazelcastConfiguration {
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(!cluster.members().isEmpty()).setMembers(cluster.members());
-        if (cluster.members().isEmpty()) {
-            // A lone member need not listen beyond this machine.
-            config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        String bind = cluster.interfaceAddress() != null && !cluster.interfaceAddress().isBlank() ? cluster.interfaceAddress()
+                : cluster.members().isEmpty() ? "127.0.0.1" : null; // a lone member need not listen beyond this machine
+        if (bind != null) {
+            config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(bind);
+            config.setProperty("hazelcast.socket.bind.any", "false");
         }
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(Math.max(2, cluster.failureDetection().toSeconds())));
         return config;
     }
 }
