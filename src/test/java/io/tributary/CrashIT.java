@@ -92,7 +92,8 @@ class CrashIT {
         List<String> common = new ArrayList<>(store);
         common.addAll(List.of("--tributary.delivery.retry-schedule=0s,1s,2s,4s,8s,8s,8s,8s", "--tributary.delivery.jitter=0",
                 "--tributary.delivery.pause-after-failures=1000", "--tributary.delivery.recovery-interval=2s",
-                "--tributary.cluster.failure-detection=5s", "--tributary.cluster.interface-address=127.0.0.1"));
+                "--tributary.cluster.failure-detection=5s", "--tributary.cluster.interface-address=127.0.0.1",
+                "--tributary.delivery.allowed-networks=127.0.0.0/8"));
 
         List<Node> nodes = new ArrayList<>();
         nodes.add(new Node("node-1", freePort(), with(common, "--tributary.cluster.port=" + hz1, cluster ? members : "--tributary.cluster.members=")));

@@ -59,12 +59,13 @@ class DeliveryConfiguration {
     @Bean
     DeliveryWorker deliveryWorker(DeliveryStore store, EventStore events, SubscriptionRegistry registry,
                                   Subscriptions subscriptions, HttpClient deliveryHttpClient, DeliveryMetrics metrics,
-                                  DeliveryProperties properties, ObjectMapper json, ObjectProvider<BuildProperties> build) {
+                                  DeliveryProperties properties, ObjectMapper json, ObjectProvider<BuildProperties> build,
+                                  io.tributary.system.NetworkPolicy network) {
         BuildProperties info = build.getIfAvailable();
         String userAgent = "Tributary/" + (info == null ? "dev" : info.getVersion());
         return new DeliveryWorker(store, events, registry, subscriptions,
                 new OutboundRequests(json, userAgent, properties.requestTimeout()), deliveryHttpClient,
-                new SubscriberLanes(properties.maxInFlight()), metrics, properties, Clock.systemUTC());
+                new SubscriberLanes(properties.maxInFlight()), metrics, properties, network, Clock.systemUTC());
     }
 
     @Bean

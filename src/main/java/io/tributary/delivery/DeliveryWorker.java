@@ -6,6 +6,7 @@ import io.tributary.store.StoredEvent;
 import io.tributary.subscription.Subscription;
 import io.tributary.subscription.SubscriptionRegistry;
 import io.tributary.subscription.Subscriptions;
+import io.tributary.system.NetworkPolicy;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -49,11 +50,12 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
     private final SubscriberLanes lanes;
     private final DeliveryMetrics metrics;
     private final DeliveryProperties properties;
+    private final NetworkPolicy network;
     private final Clock clock;
 
     DeliveryWorker(DeliveryStore store, EventStore events, SubscriptionRegistry registry, Subscriptions subscriptions,
                    OutboundRequests requests, HttpClient http, SubscriberLanes lanes, DeliveryMetrics metrics,
-                   DeliveryProperties properties, Clock clock) {
+                   DeliveryProperties properties, NetworkPolicy network, Clock clock) {
         this.store = store;
         this.events = events;
         this.registry = registry;
@@ -63,6 +65,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
         this.lanes = lanes;
         this.metrics = metrics;
         this.properties = properties;
+        this.network = network;
         this.clock = clock;
     }
 
@@ -102,6 +105,17 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
 
     private void send(Exchange exchange, AsyncCallback callback, Delivery delivery, Subscription subscription, ObjectNode event) {
         Instant started = clock.instant();
+        String refusal = network.refusal(java.net.URI.create(subscription.url()));
+        if (refusal != null) {
+            // Never sent: no schedule would make the address acceptable. Straight to the dead letters.
+            lanes.release(subscription.id());
+            store.save(delivery.withAttempt(new DeliveryAttempt(delivery.attemptCount() + 1, started, null, 0, null, refusal, null),
+                    DeliveryStatus.EXHAUSTED, null));
+            log.warn("delivery {} refused: {}", delivery.id(), refusal);
+            exchange.setException(new DeliveryExhausted(refusal));
+            callback.done(false);
+            return;
+        }
         store.save(delivery.with(DeliveryStatus.SENDING, false, null));
         try {
             http.sendAsync(requests.build(event, subscription, started),

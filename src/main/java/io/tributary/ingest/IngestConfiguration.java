@@ -24,13 +24,20 @@ class IngestConfiguration {
 
     @Bean
     PayloadParser payloadParser(IngestProperties properties) {
-        return new PayloadParser(properties.maxDepth());
+        return new PayloadParser(properties.maxDepth(), (int) properties.maxStringLength().toBytes());
     }
 
     @Bean
-    WebhookIngestor webhookIngestor(SourceProperties sources, EventNormalizer normalizer, PayloadParser parser,
-                                    EventStore store, MeterRegistry meters, ObjectMapper json) {
-        return new WebhookIngestor(sources, normalizer, parser, store, new IngestMetrics(meters), json, Clock.systemUTC());
+    RejectionLog rejectionLog(HazelcastInstance hazelcast, MeterRegistry meters, ObjectMapper json) {
+        return new RejectionLog(hazelcast.getRingbuffer(io.tributary.store.DurableMaps.REJECTIONS), meters, json, Clock.systemUTC());
+    }
+
+    @Bean
+    WebhookIngestor webhookIngestor(SourceProperties sources, IngestProperties properties, EventNormalizer normalizer,
+                                    PayloadParser parser, EventStore store, RejectionLog rejections, MeterRegistry meters,
+                                    ObjectMapper json) {
+        SourceGate gate = new SourceGate(sources.sources(), properties.trustedProxies(), rejections);
+        return new WebhookIngestor(sources, gate, normalizer, parser, store, new IngestMetrics(meters), json, Clock.systemUTC());
     }
 
     @Bean

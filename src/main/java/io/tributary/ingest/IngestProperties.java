@@ -13,10 +13,14 @@ import org.springframework.util.unit.DataSize;
  *                    are answered {@code duplicate}; longer than the slowest provider retry schedule
  *                    (DailyDraft retries for about 27 hours)
  * @param maxDepth    deepest JSON nesting accepted in a body
+ * @param maxStringLength longest JSON string accepted in a body
+ * @param trustedProxies CIDRs of the proxies whose {@code X-Forwarded-For} is believed; empty: none
  */
 @ConfigurationProperties("tributary.ingest")
 public record IngestProperties(
         @DefaultValue("1MB") DataSize maxBodySize,
         @DefaultValue("48h") Duration dedupWindow,
-        @DefaultValue("64") int maxDepth) {
+        @DefaultValue("64") int maxDepth,
+        @DefaultValue("256KB") DataSize maxStringLength,
+        @DefaultValue java.util.List<String> trustedProxies) {
 }

@@ -21,16 +21,19 @@ import java.io.IOException;
 public final class PayloadParser {
 
     private static final int MAX_NUMBER_LENGTH = 100;
-    private static final int MAX_STRING_LENGTH = 1 << 20;
 
     private final ObjectMapper mapper;
 
     public PayloadParser(int maxDepth) {
+        this(maxDepth, 1 << 20);
+    }
+
+    public PayloadParser(int maxDepth, int maxStringLength) {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(maxDepth)
                         .maxNumberLength(MAX_NUMBER_LENGTH)
-                        .maxStringLength(MAX_STRING_LENGTH)
+                        .maxStringLength(maxStringLength)
                         .build())
                 .build();
         this.mapper = JsonMapper.builder(factory)

@@ -1,5 +1,6 @@
 package io.tributary.ingest;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -21,18 +22,55 @@ public record SourceProperties(Map<String, Source> sources) {
     /**
      * One source.
      *
-     * @param provider the provider id it receives from; a list for a source shared by several providers
-     *                 (the built-in {@code demo} source)
-     * @param tenant   the tenant of its events when the payload names none
+     * @param provider   the provider id it receives from; a list for a source shared by several providers
+     *                   (the built-in {@code demo} source)
+     * @param tenant     the tenant of its events when the payload names none
+     * @param auth       how its requests prove they come from the provider; required ({@code type: none}
+     *                   to accept anyone)
+     * @param allowedIps CIDRs requests must come from; empty: any address
+     * @param allowedIpPresets named published ranges ({@code dailydraft}) added to {@code allowedIps}
+     * @param rateLimit  requests per second accepted from this source (a burst of as many); 0: no limit
      */
-    public record Source(List<String> provider, String tenant) {
+    public record Source(List<String> provider, String tenant, Auth auth, List<String> allowedIps,
+                         List<String> allowedIpPresets, Integer rateLimit) {
 
         public Source {
             provider = provider == null ? List.of() : List.copyOf(provider);
+            allowedIps = allowedIps == null ? List.of() : List.copyOf(allowedIps);
+            allowedIpPresets = allowedIpPresets == null ? List.of() : List.copyOf(allowedIpPresets);
         }
 
         boolean receives(String providerId) {
             return provider.contains(providerId);
+        }
+    }
+
+    /**
+     * A source's authentication: {@code tributary.sources.<id>.auth.*}. Secrets, tokens and passwords
+     * are secrets: never logged. Each may be given inline, as {@code ${ENV_VAR}}, or as
+     * {@code file:/path} (the file's content, trimmed); several may be active at once (rotation).
+     *
+     * @param type       {@code dailydraft-signature}, {@code standard-webhooks}, {@code hmac}, {@code token},
+     *                   {@code basic} or {@code none}
+     * @param secrets    HMAC secrets ({@code whsec_...} for standard-webhooks), tokens, or Basic passwords
+     * @param header     the header carrying the signature or token
+     * @param algorithm  for hmac: {@code SHA-256} (default), {@code SHA-1}, {@code SHA-512}
+     * @param encoding   for hmac: {@code hex} (default) or {@code base64}
+     * @param prefix     for hmac: text before the signature in the header, e.g. {@code sha256=}
+     * @param queryParam for token: the query parameter carrying it (default {@code token})
+     * @param username   for basic
+     * @param tolerance  for standard-webhooks: how far {@code webhook-timestamp} may be from now (default 5m)
+     */
+    public record Auth(String type, List<String> secrets, String header, String algorithm, String encoding,
+                       String prefix, String queryParam, String username, Duration tolerance) {
+
+        public Auth {
+            secrets = secrets == null ? List.of() : List.copyOf(secrets);
+        }
+
+        @Override
+        public String toString() {
+            return "Auth[type=" + type + ", secrets=" + secrets.size() + " redacted]";
         }
     }
 }

@@ -18,6 +18,7 @@ import io.tributary.system.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -50,9 +51,10 @@ public final class WebhookIngestor {
 
     /** Headers that carry credentials: kept out of the store, whatever the source's auth scheme. */
     private static final Set<String> REDACTED = Set.of("authorization", "proxy-authorization", "cookie",
-            "x-api-key", "x-auth-token", "x-token");
+            "x-api-key", "x-auth-token", "x-token", "x-webhook-token");
 
     private final Map<String, Source> sources;
+    private final SourceGate gate;
     private final EventNormalizer normalizer;
     private final PayloadParser parser;
     private final EventStore store;
@@ -60,9 +62,10 @@ public final class WebhookIngestor {
     private final ObjectMapper json;
     private final Clock clock;
 
-    WebhookIngestor(SourceProperties sources, EventNormalizer normalizer, PayloadParser parser, EventStore store,
-                    IngestMetrics metrics, ObjectMapper json, Clock clock) {
+    WebhookIngestor(SourceProperties sources, SourceGate gate, EventNormalizer normalizer, PayloadParser parser,
+                    EventStore store, IngestMetrics metrics, ObjectMapper json, Clock clock) {
         this.sources = sources.sources();
+        this.gate = gate;
         this.normalizer = normalizer;
         this.parser = parser;
         this.store = store;
@@ -86,9 +89,22 @@ public final class WebhookIngestor {
         }
         String key = eventKey == null || eventKey.isBlank() ? null : eventKey;
         byte[] body = rawBody(in);
-        ObjectNode payload = parser.parseObject(body);
-        ReceivedPayload received = new ReceivedPayload(provider, sourceId, key, clock.instant(),
-                headersOf(in), new String(body, StandardCharsets.UTF_8));
+        HttpServletRequest request = in instanceof PlatformHttpMessage http ? http.getRequest() : null;
+        Instant now = clock.instant();
+        if (request != null) {
+            gate.check(sourceId, provider, request, body, now); // before anything parses the body
+        }
+        ObjectNode payload;
+        try {
+            payload = parser.parseObject(body);
+        } catch (ProblemException e) {
+            if (request != null) {
+                gate.rejected(sourceId, provider, request, e.status(), "bad_request");
+            }
+            throw e;
+        }
+        ReceivedPayload received = new ReceivedPayload(provider, sourceId, key, now,
+                headersOf(in, source.auth()), new String(body, StandardCharsets.UTF_8));
         Normalization result = normalizer.normalize(
                 new EventContext(provider, sourceId, source.tenant(), key, payload, received.receivedAt()));
         exchange.setVariable(NORMALIZATION, result);
@@ -144,6 +160,9 @@ public final class WebhookIngestor {
             metrics.count(provider, "failed");
         }
         respond(exchange, problem.get("status").asInt(), Problems.MEDIA_TYPE, problem);
+        if (e instanceof ProblemException p && p.retryAfterSeconds() != null) {
+            exchange.getMessage().setHeader("Retry-After", p.retryAfterSeconds());
+        }
     }
 
     private void respond(Exchange exchange, int status, String contentType, ObjectNode body) {
@@ -165,7 +184,8 @@ public final class WebhookIngestor {
         return in.getBody(byte[].class); // not from HTTP (a route test): the body is given as is
     }
 
-    private static Map<String, String> headersOf(Message in) {
+    private static Map<String, String> headersOf(Message in, SourceProperties.Auth auth) {
+        String authHeader = auth == null || auth.header() == null ? null : auth.header().toLowerCase(java.util.Locale.ROOT);
         if (!(in instanceof PlatformHttpMessage http)) {
             return Map.of();
         }
@@ -173,7 +193,8 @@ public final class WebhookIngestor {
         Map<String, String> headers = new TreeMap<>();
         for (String name : Collections.list(request.getHeaderNames())) {
             String lower = name.toLowerCase(java.util.Locale.ROOT);
-            headers.put(lower, REDACTED.contains(lower) ? "[redacted]" : String.join(", ", Collections.list(request.getHeaders(name))));
+            boolean secret = REDACTED.contains(lower) || lower.equals(authHeader);
+            headers.put(lower, secret ? "[redacted]" : String.join(", ", Collections.list(request.getHeaders(name))));
         }
         return headers;
     }

@@ -20,6 +20,8 @@ public final class DurableMaps {
      * After a restart the event store itself answers a provider's retry as a duplicate.
      */
     public static final String DEDUP = "tributary-dedup";
+    /** The last refused webhook requests (a ring buffer, memory only). */
+    public static final String REJECTIONS = "tributary-rejections";
 
     private DurableMaps() {
     }

@@ -44,8 +44,9 @@ class SubscriptionConfiguration {
     }
 
     @Bean
-    Subscriptions subscriptions(SubscriptionRegistry registry, SubscriptionSettings settings) {
-        return new Subscriptions(registry, settings.secretGracePeriod(), Clock.systemUTC());
+    Subscriptions subscriptions(SubscriptionRegistry registry, SubscriptionSettings settings,
+                                io.tributary.system.NetworkPolicy network) {
+        return new Subscriptions(registry, settings.secretGracePeriod(), network, Clock.systemUTC());
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package io.tributary.subscription;
 
 import io.tributary.system.JsonataExpression;
+import io.tributary.system.NetworkPolicy;
 import io.tributary.system.ProblemException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -29,11 +30,13 @@ public final class Subscriptions {
 
     private final SubscriptionRegistry registry;
     private final Duration secretGracePeriod;
+    private final NetworkPolicy network;
     private final Clock clock;
 
-    public Subscriptions(SubscriptionRegistry registry, Duration secretGracePeriod, Clock clock) {
+    public Subscriptions(SubscriptionRegistry registry, Duration secretGracePeriod, NetworkPolicy network, Clock clock) {
         this.registry = registry;
         this.secretGracePeriod = secretGracePeriod;
+        this.network = network;
         this.clock = clock;
     }
 
@@ -106,9 +109,13 @@ public final class Subscriptions {
         return s;
     }
 
-    private static Subscription validated(String id, SubscriptionRequest r, List<SigningSecret> secrets,
-                                          Instant createdAt, Instant now) {
+    private Subscription validated(String id, SubscriptionRequest r, List<SigningSecret> secrets,
+                                   Instant createdAt, Instant now) {
         checkUrl(r.url());
+        String refusal = network.literalRefusal(URI.create(r.url()));
+        if (refusal != null) {
+            throw ProblemException.invalidField("url", refusal + ".");
+        }
         List<String> types = r.types() == null ? List.of() : r.types();
         for (String type : types) {
             if (type == null || !TYPE.matcher(type).matches()) {

@@ -9,6 +9,7 @@ public class ProblemException extends RuntimeException {
     private final int status;
     private final String title;
     private final String field;
+    private Long retryAfterSeconds;
 
     public ProblemException(int status, String title, String detail) {
         this(status, title, detail, null);
@@ -24,6 +25,16 @@ public class ProblemException extends RuntimeException {
     /** A 400 about one field of the request body; the problem names it in {@code field}. */
     public static ProblemException invalidField(String field, String detail) {
         return new ProblemException(400, "Bad Request", field + ": " + detail, field);
+    }
+
+    /** Seconds the client should wait before trying again ({@code Retry-After}); for 429 and 503. */
+    public ProblemException withRetryAfter(long seconds) {
+        this.retryAfterSeconds = seconds;
+        return this;
+    }
+
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     /** The request field the problem is about, or {@code null}. */

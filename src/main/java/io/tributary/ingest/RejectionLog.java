@@ -1,0 +1,69 @@
+package io.tributary.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.hazelcast.ringbuffer.OverflowPolicy;
+import com.hazelcast.ringbuffer.Ringbuffer;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The last refused webhook requests, for diagnosis: when, which source, why, from where, and the
+ * request's shape (path, user agent, length), never its body or credentials. Kept in a Hazelcast
+ * ring buffer shared by the cluster; counted as {@code tributary_ingest_rejected_total{source, reason}}.
+ */
+public final class RejectionLog {
+
+    private final Ringbuffer<String> ring;
+    private final MeterRegistry meters;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    RejectionLog(Ringbuffer<String> ring, MeterRegistry meters, ObjectMapper json, Clock clock) {
+        this.ring = ring;
+        this.meters = meters;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    void record(String sourceId, String provider, HttpServletRequest request, String client, int status, String reason) {
+        meters.counter("tributary.ingest.rejected", "source", String.valueOf(sourceId), "reason", reason).increment();
+        ObjectNode entry = json.createObjectNode()
+                .put("at", clock.instant().toString())
+                .put("source", sourceId)
+                .put("provider", provider)
+                .put("status", status)
+                .put("reason", reason)
+                .put("client", client)
+                .put("path", request.getRequestURI())
+                .put("userAgent", request.getHeader("User-Agent"))
+                .put("contentLength", request.getContentLengthLong());
+        try {
+            ring.addAsync(json.writeValueAsString(entry), OverflowPolicy.OVERWRITE);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The newest refusals first. */
+    public List<ObjectNode> latest(int limit) {
+        List<ObjectNode> entries = new ArrayList<>();
+        long tail = ring.tailSequence();
+        long head = ring.headSequence();
+        for (long seq = tail; seq >= head && entries.size() < limit && seq >= 0; seq--) {
+            try {
+                entries.add((ObjectNode) json.readTree(ring.readOne(seq)));
+            } catch (JsonProcessingException | InterruptedException e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                break;
+            }
+        }
+        return entries;
+    }
+}
