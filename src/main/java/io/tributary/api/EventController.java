@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.delivery.DeliveryDispatcher;
 import io.tributary.ingest.QuarantineReplay;
+import io.tributary.ingest.RejectionLog;
 import io.tributary.mapping.Normalization;
 import io.tributary.mapping.Normalization.Quarantined;
 import io.tributary.store.EventStore;
@@ -27,12 +28,15 @@ class EventController {
     private final EventStore store;
     private final QuarantineReplay replay;
     private final DeliveryDispatcher dispatcher;
+    private final RejectionLog rejectionLog;
     private final ObjectMapper json;
 
-    EventController(EventStore store, QuarantineReplay replay, DeliveryDispatcher dispatcher, ObjectMapper json) {
+    EventController(EventStore store, QuarantineReplay replay, DeliveryDispatcher dispatcher, RejectionLog rejectionLog,
+                    ObjectMapper json) {
         this.store = store;
         this.replay = replay;
         this.dispatcher = dispatcher;
+        this.rejectionLog = rejectionLog;
         this.json = json;
     }
 
@@ -43,6 +47,17 @@ class EventController {
         view.set("event", stored.event());
         addReceived(view, stored.received());
         return view;
+    }
+
+    /** The last refused webhook requests: when, source, reason, client address; never the body. */
+    @GetMapping("/api/v1/rejections")
+    ObjectNode rejections(@RequestParam(defaultValue = "100") int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw ProblemException.badRequest("limit must be between 1 and 1000.");
+        }
+        ObjectNode page = json.createObjectNode();
+        page.putArray("items").addAll(rejectionLog.latest(limit));
+        return page;
     }
 
     @GetMapping("/api/v1/quarantine")

@@ -84,6 +84,7 @@ class WebhookRequestTest {
     void deepNestingAndHugeNumbersAreBadRequests() {
         assertProblem(client.post("/webhooks/mailstand/demo", "{\"a\":" + "[".repeat(500) + "]".repeat(500) + "}"), 400);
         assertProblem(client.post("/webhooks/mailstand/demo", "{\"a\":" + "9".repeat(5000) + "}"), 400);
+        assertProblem(client.post("/webhooks/mailstand/demo", "{\"a\":\"" + "x".repeat(300_000) + "\"}"), 400);
     }
 
     @Test
