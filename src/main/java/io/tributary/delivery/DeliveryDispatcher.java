@@ -49,27 +49,33 @@ public final class DeliveryDispatcher {
         String eventId = event.path("id").asText();
         Instant now = clock.instant();
         List<Subscription> matching = registry.matching(event);
+        if (matching.isEmpty()) {
+            return;
+        }
+        java.util.Map<String, Delivery> created = new java.util.LinkedHashMap<>();
         for (Subscription s : matching) {
             Delivery delivery = Delivery.pending(eventId, s.id(), s.paused(), now);
-            if (!s.paused()) {
-                delivery = delivery.dispatched(member);
-            }
-            if (store.create(delivery) && !s.paused()) {
-                send(delivery);
-            }
+            created.put(delivery.id(), s.paused() ? delivery : delivery.dispatched(member));
         }
+        store.createAll(created);
+        created.values().stream().filter(d -> !d.held()).forEach(d -> send(d, event));
     }
 
     /** Puts a delivery on its queue as its newest dispatch, which fences off any older one. */
     void enqueue(Delivery delivery) {
         Delivery next = delivery.dispatched(member);
         store.save(next);
-        send(next);
+        send(next, null);
     }
 
-    private void send(Delivery delivery) {
-        template.sendBodyAndHeader("seda:deliveries-" + Math.floorMod(delivery.subscriptionId().hashCode(), QUEUES),
-                delivery.id(), DeliveryWorker.DISPATCH, delivery.dispatch());
+    private void send(Delivery delivery, ObjectNode event) {
+        java.util.Map<String, Object> headers = new java.util.HashMap<>();
+        headers.put(DeliveryWorker.DISPATCH, delivery.dispatch());
+        if (event != null) {
+            headers.put(DeliveryWorker.EVENT, event);
+        }
+        template.sendBodyAndHeaders("seda:deliveries-" + Math.floorMod(delivery.subscriptionId().hashCode(), QUEUES),
+                delivery.id(), headers);
     }
 
     /**

@@ -4,7 +4,11 @@ package io.tributary.delivery;
 public enum DeliveryStatus {
     /** Waiting for its first attempt, or held while its subscription is paused. */
     PENDING,
-    /** An attempt is in flight. */
+    /**
+     * An attempt is in flight. Not written by this version (one write fewer per attempt: an attempt in
+     * flight stays PENDING or RETRY_SCHEDULED, which recovery treats alike); still read, for records
+     * written by earlier versions.
+     */
     SENDING,
     SUCCEEDED,
     /** Failed; the next attempt is at {@code nextAttemptAt}. */

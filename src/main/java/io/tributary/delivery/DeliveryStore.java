@@ -37,9 +37,14 @@ public final class DeliveryStore {
         deliveries.set(delivery.id(), write(delivery));
     }
 
-    /** Saves a new delivery unless one with its id exists; {@code true} when it was new. */
-    boolean create(Delivery delivery) {
-        return deliveries.putIfAbsent(delivery.id(), write(delivery)) == null;
+    /**
+     * Saves the deliveries of a newly accepted event (which has none yet) in one call; Hazelcast
+     * writes each partition's share to the database at once.
+     */
+    void createAll(java.util.Map<String, Delivery> fresh) {
+        java.util.Map<String, HazelcastJsonValue> values = new java.util.HashMap<>();
+        fresh.forEach((id, d) -> values.put(id, write(d)));
+        deliveries.setAll(values);
     }
 
     Optional<Delivery> delivery(String id) {

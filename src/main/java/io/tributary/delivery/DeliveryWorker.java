@@ -40,6 +40,8 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
 
     /** Header with the dispatch number the exchange was queued with (see {@link Delivery#dispatch()}). */
     static final String DISPATCH = "TributaryDispatch";
+    /** Header with the canonical event, when the fan-out queued the delivery (saves a store read). */
+    static final String EVENT = "TributaryEvent";
 
     private final DeliveryStore store;
     private final EventStore events;
@@ -80,8 +82,10 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             return true;
         }
         Delivery delivery = found.get();
-        Optional<Subscription> subscription = registry.find(delivery.subscriptionId());
-        Optional<StoredEvent> event = events.event(delivery.eventId());
+        Optional<Subscription> subscription = registry.current(delivery.subscriptionId());
+        // The fan-out hands the event along; a recovered or replayed delivery reads it from the store.
+        ObjectNode handed = exchange.getMessage().getHeader(EVENT, ObjectNode.class);
+        Optional<ObjectNode> event = handed != null ? Optional.of(handed) : events.event(delivery.eventId()).map(StoredEvent::event);
         if (subscription.isEmpty() || event.isEmpty()) {
             store.save(delivery.with(DeliveryStatus.EXHAUSTED, false, null));
             log.info("delivery {} dropped: its {} is gone", deliveryId, subscription.isEmpty() ? "subscription" : "event");
@@ -99,7 +103,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             callback.done(true);
             return true;
         }
-        lanes.submit(delivery.subscriptionId(), () -> send(exchange, callback, delivery, subscription.get(), event.get().event()));
+        lanes.submit(delivery.subscriptionId(), () -> send(exchange, callback, delivery, subscription.get(), event.get()));
         return false;
     }
 
@@ -116,7 +120,8 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             callback.done(false);
             return;
         }
-        store.save(delivery.with(DeliveryStatus.SENDING, false, null));
+        // No SENDING write: a delivery in flight stays PENDING or RETRY_SCHEDULED in the store, which
+        // is what recovery needs to send it again after a crash; one write fewer per attempt.
         try {
             http.sendAsync(requests.build(event, subscription, started),
                             responseInfo -> LimitedBody.subscriber((int) properties.responseExcerpt().toBytes()))

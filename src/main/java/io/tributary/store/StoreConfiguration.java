@@ -49,6 +49,8 @@ class StoreConfiguration {
     @Bean
     MapConfig deliveriesMap(DataSource db, StoreProperties store, ObjectProvider<FlywayMigrationInitializer> migrated) {
         migrated.getIfAvailable();
+        // Not co-located by event with a partitioning strategy: Hazelcast 5.5's initial load refuses
+        // keys so placed ("MapLoader loaded an item belongs to a different partition").
         return durable(DurableMaps.DELIVERIES, json(db, DurableMaps.DELIVERIES, store.retention()), store.retention());
     }
 

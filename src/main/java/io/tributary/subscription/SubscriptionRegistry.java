@@ -48,6 +48,15 @@ public final class SubscriptionRegistry {
         return Optional.ofNullable(map.get(id)).map(this::read);
     }
 
+    /**
+     * The subscription as this member last saw it, without a map read: for the hot delivery path,
+     * where a change (a pause, say) arriving a moment later is seen by the next attempt.
+     */
+    public Optional<Subscription> current(String id) {
+        Compiled c = compiled.get(id);
+        return c != null ? Optional.of(c.subscription()) : find(id);
+    }
+
     public boolean delete(String id) {
         compiled.remove(id);
         return map.remove(id) != null;
