@@ -5,11 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.tributary.WebhookClient.Answer;
 import io.tributary.store.PostgresDatabases;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +52,7 @@ class CrashIT {
         }
 
         void start() {
-            List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-jar", jar().toString(),
+            List<String> command = new ArrayList<>(List.of(BuiltJar.javaBin(), "-Xmx512m", "-jar", BuiltJar.path().toString(),
                     "--server.port=" + httpPort));
             command.addAll(args);
             try {
@@ -86,8 +83,8 @@ class CrashIT {
         List<String> store = postgres.map(pg -> List.of("--tributary.store.url=" + pg.url(),
                         "--tributary.store.user=" + pg.user(), "--tributary.store.password=" + pg.password()))
                 .orElse(List.of("--tributary.store.data-dir=" + work.resolve("data")));
-        int hz1 = freePort();
-        int hz2 = freePort();
+        int hz1 = BuiltJar.freePort();
+        int hz2 = BuiltJar.freePort();
         String members = "--tributary.cluster.members=127.0.0.1:" + hz1 + ",127.0.0.1:" + hz2;
         List<String> common = new ArrayList<>(store);
         common.addAll(List.of("--tributary.delivery.retry-schedule=0s,1s,2s,4s,8s,8s,8s,8s", "--tributary.delivery.jitter=0",
@@ -96,9 +93,9 @@ class CrashIT {
                 "--tributary.delivery.allowed-networks=127.0.0.0/8"));
 
         List<Node> nodes = new ArrayList<>();
-        nodes.add(new Node("node-1", freePort(), with(common, "--tributary.cluster.port=" + hz1, cluster ? members : "--tributary.cluster.members=")));
+        nodes.add(new Node("node-1", BuiltJar.freePort(), with(common, "--tributary.cluster.port=" + hz1, cluster ? members : "--tributary.cluster.members=")));
         if (cluster) {
-            nodes.add(new Node("node-2", freePort(), with(common, "--tributary.cluster.port=" + hz2, members)));
+            nodes.add(new Node("node-2", BuiltJar.freePort(), with(common, "--tributary.cluster.port=" + hz2, members)));
         }
         Node victim = nodes.get(nodes.size() - 1);
 
@@ -172,27 +169,7 @@ class CrashIT {
         return all;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 
-    private static Path jar() {
-        try (var files = Files.list(Path.of("target"))) {
-            return files.filter(p -> p.getFileName().toString().matches("tributary-.*\\.jar")
-                            && !p.getFileName().toString().endsWith("-plain.jar"))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("run after mvn package: no jar in target/"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    static {
-        new File("target").mkdirs();
-    }
 }

@@ -1,9 +1,9 @@
 package io.tributary.bench;
 
+import io.tributary.BuiltJar;
 import io.tributary.TestReceiver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,12 +54,12 @@ public final class LoadBenchmark {
 
     void run() throws Exception {
         Path work = Files.createTempDirectory("tributary-bench");
-        int port = freePort();
+        int port = BuiltJar.freePort();
         List<TestReceiver> subscribers = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             subscribers.add(new TestReceiver());
         }
-        Process app = new ProcessBuilder(javaBin(), "-Xmx2g", "-jar", jar().toString(), "--server.port=" + port,
+        Process app = new ProcessBuilder(BuiltJar.javaBin(), "-Xmx2g", "-jar", BuiltJar.path().toString(), "--server.port=" + port,
                 "--tributary.store.data-dir=" + work.resolve("data"),
                 "--tributary.delivery.allowed-networks=127.0.0.0/8",
                 "--tributary.delivery.max-in-flight=16",
@@ -285,23 +285,7 @@ public final class LoadBenchmark {
         throw new IllegalStateException("Tributary did not start");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 
-    private static Path jar() {
-        try (var files = Files.list(Path.of("target"))) {
-            return files.filter(p -> p.getFileName().toString().matches("tributary-.*\\.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("run mvn package first"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
 }
