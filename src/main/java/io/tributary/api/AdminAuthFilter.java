@@ -63,8 +63,6 @@ final class AdminAuthFilter extends OncePerRequestFilter {
 
     private void deny(HttpServletRequest request, HttpServletResponse response, int status, String title, String detail)
             throws IOException {
-        response.setStatus(status);
-        response.setContentType(Problems.MEDIA_TYPE);
-        json.writeValue(response.getOutputStream(), Problems.of(status, title, detail, request.getRequestURI()));
+        Problems.write(json, request, response, status, title, detail);
     }
 }

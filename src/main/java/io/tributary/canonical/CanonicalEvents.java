@@ -141,8 +141,8 @@ public final class CanonicalEvents {
         return null;
     }
 
-    /** The node as a trimmed, non-empty string; numbers and booleans as their text. */
-    static String text(JsonNode node) {
+    /** The node as a trimmed, non-empty string; numbers and booleans as their text; else {@code null}. */
+    public static String text(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode() || node.isContainerNode()) {
             return null;
         }

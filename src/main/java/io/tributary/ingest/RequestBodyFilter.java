@@ -82,9 +82,7 @@ final class RequestBodyFilter extends OncePerRequestFilter {
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, int status, String title, String detail)
             throws IOException {
-        response.setStatus(status);
-        response.setContentType(Problems.MEDIA_TYPE);
-        json.writeValue(response.getOutputStream(), Problems.of(status, title, detail, request.getRequestURI()));
+        Problems.write(json, request, response, status, title, detail);
     }
 
     /** A request whose body has already been read into memory. */

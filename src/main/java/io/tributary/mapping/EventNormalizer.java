@@ -64,12 +64,12 @@ public final class EventNormalizer {
         if (!(mapped instanceof ObjectNode result)) {
             return quarantine(ctx, null, null, Reason.MAPPING_ERROR, "the mapping produced no object");
         }
-        String providerEvent = text(result.get("providerevent"));
+        String providerEvent = CanonicalEvents.text(result.get("providerevent"));
         if (providerEvent == null) {
             providerEvent = ctx.eventKey();
         }
-        String providerId = text(result.get("id"));
-        if (text(result.get("type")) == null) {
+        String providerId = CanonicalEvents.text(result.get("id"));
+        if (CanonicalEvents.text(result.get("type")) == null) {
             return quarantine(ctx, providerId, providerEvent, Reason.UNMAPPED,
                     providerEvent == null ? "the payload names no event" : "no canonical type for event '" + providerEvent + "'");
         }
@@ -85,13 +85,5 @@ public final class EventNormalizer {
         String key = id != null ? id
                 : CanonicalEvents.derivedId(ctx.provider(), ctx.sourceTenant(), providerEvent != null ? providerEvent : ctx.eventKey(), ctx.payload());
         return new Quarantined(key, reason, providerEvent, detail);
-    }
-
-    private static String text(JsonNode node) {
-        if (node == null || !node.isValueNode() || node.isNull()) {
-            return null;
-        }
-        String s = node.asText().trim();
-        return s.isEmpty() ? null : s;
     }
 }

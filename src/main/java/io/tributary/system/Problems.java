@@ -25,6 +25,15 @@ public final class Problems {
         return problem;
     }
 
+    /** Answers a servlet request with a problem document, for filters that refuse before any controller. */
+    public static void write(com.fasterxml.jackson.databind.ObjectMapper json, jakarta.servlet.http.HttpServletRequest request,
+                             jakarta.servlet.http.HttpServletResponse response, int status, String title, String detail)
+            throws java.io.IOException {
+        response.setStatus(status);
+        response.setContentType(MEDIA_TYPE);
+        json.writeValue(response.getOutputStream(), of(status, title, detail, request.getRequestURI()));
+    }
+
     public static ObjectNode of(ProblemException e, String instance) {
         ObjectNode problem = of(e.status(), e.title(), e.getMessage(), instance);
         if (e.field() != null) {
