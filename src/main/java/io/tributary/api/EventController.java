@@ -11,7 +11,6 @@ import io.tributary.store.EventStore;
 import io.tributary.store.QuarantineEntry;
 import io.tributary.store.ReceivedPayload;
 import io.tributary.system.ProblemException;
-import io.tributary.system.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import org.springframework.http.ResponseEntity;
@@ -80,8 +79,7 @@ class EventController {
     ResponseEntity<ObjectNode> replay(@PathVariable String id, HttpServletRequest request) {
         Normalization result = replay.replay(id);
         if (result instanceof Quarantined q) {
-            ObjectNode problem = Problems.of(422, "Unprocessable Content", q.detail(), request.getRequestURI());
-            problem.put("reason", q.reason().code());
+            ObjectNode problem = ProblemAdvice.unprocessable(q, request);
             return ResponseEntity.unprocessableEntity().contentType(ProblemAdvice.PROBLEM).body(problem);
         }
         ObjectNode event = ((Normalization.Normalized) result).event();

@@ -7,7 +7,6 @@ import io.tributary.mapping.EventNormalizer;
 import io.tributary.mapping.Normalization;
 import io.tributary.mapping.Normalization.Quarantined;
 import io.tributary.system.ProblemException;
-import io.tributary.system.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import org.springframework.http.MediaType;
@@ -46,8 +45,7 @@ class NormalizeController {
         Normalization result = normalizer.normalize(
                 new EventContext(provider, DRY_RUN_SOURCE, null, eventKey, payload, clock.instant()));
         if (result instanceof Quarantined q) {
-            ObjectNode problem = Problems.of(422, "Unprocessable Content", q.detail(), request.getRequestURI());
-            problem.put("reason", q.reason().code());
+            ObjectNode problem = ProblemAdvice.unprocessable(q, request);
             if (q.providerEvent() != null) {
                 problem.put("providerevent", q.providerEvent());
             }

@@ -15,6 +15,13 @@ class ProblemAdvice {
 
     static final MediaType PROBLEM = MediaType.parseMediaType(Problems.MEDIA_TYPE);
 
+    /** A payload that did not become a canonical event: 422 with the quarantine {@code reason}. */
+    static ObjectNode unprocessable(io.tributary.mapping.Normalization.Quarantined q, HttpServletRequest request) {
+        ObjectNode problem = Problems.of(422, "Unprocessable Content", q.detail(), request.getRequestURI());
+        problem.put("reason", q.reason().code());
+        return problem;
+    }
+
     @ExceptionHandler(ProblemException.class)
     ResponseEntity<ObjectNode> problem(ProblemException e, HttpServletRequest request) {
         return ResponseEntity.status(e.status()).contentType(PROBLEM).body(Problems.of(e, request.getRequestURI()));
