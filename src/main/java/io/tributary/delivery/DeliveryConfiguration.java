@@ -26,8 +26,8 @@ class DeliveryConfiguration {
     static final String FAILURES = io.tributary.store.DurableMaps.FAILURES;
 
     @Bean
-    DeliveryStore deliveryStore(HazelcastInstance hazelcast, ObjectMapper json) {
-        return new DeliveryStore(hazelcast.getMap(DELIVERIES), hazelcast.getMap(DEAD_LETTERS), hazelcast.getMap(FAILURES), json);
+    DeliveryStore deliveryStore(HazelcastInstance hazelcast, io.tributary.store.Journal journal, ObjectMapper json) {
+        return new DeliveryStore(hazelcast.getMap(DELIVERIES), hazelcast.getMap(DEAD_LETTERS), hazelcast.getMap(FAILURES), journal, json);
     }
 
     @Bean

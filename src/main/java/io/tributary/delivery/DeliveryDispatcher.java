@@ -1,12 +1,13 @@
 package io.tributary.delivery;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.subscription.Subscription;
+import io.tributary.store.EventStore;
 import io.tributary.subscription.SubscriptionRegistry;
 import io.tributary.system.ProblemException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
 /**
@@ -21,6 +22,9 @@ public final class DeliveryDispatcher {
      * order they were queued; four queues let four subscriptions be served at once.
      */
     static final int QUEUES = 4;
+
+    /** Exchange variable: the deliveries {@link #plan} made for the event being accepted. */
+    static final String PLANNED = "tributaryPlannedDeliveries";
 
     private final SubscriptionRegistry registry;
     private final DeliveryStore store;
@@ -38,27 +42,51 @@ public final class DeliveryDispatcher {
     }
 
     /**
-     * One delivery per matching subscription: queued at once, or held while the subscription is paused.
-     * Called by the webhook route after the event is stored; a {@code null} event (a duplicate or a
-     * quarantined payload) fans out to nothing. Returns nothing: the route's answer stays in the body.
+     * The webhook route's step before the event is stored: one delivery per matching subscription
+     * (held while the subscription is paused), handed to the event's transaction as rows
+     * ({@link EventStore#ROWS_WITH_EVENT}), so an accepted event never exists without its deliveries.
+     * A {@code null} event (a quarantined payload) plans nothing.
      */
-    public void fanOut(ObjectNode event) {
+    public void plan(ObjectNode event, Exchange exchange) {
         if (event == null) {
             return;
         }
-        String eventId = event.path("id").asText();
-        Instant now = clock.instant();
-        List<Subscription> matching = registry.matching(event);
-        if (matching.isEmpty()) {
+        List<Delivery> planned = deliveriesFor(event);
+        if (!planned.isEmpty()) {
+            exchange.setVariable(PLANNED, planned);
+            exchange.setVariable(EventStore.ROWS_WITH_EVENT, store.rows(planned));
+        }
+    }
+
+    /**
+     * The webhook route's step after the event is stored: puts its planned deliveries (committed with
+     * it) into memory and queues those not held. A {@code null} event (a duplicate or a quarantined
+     * payload) sends nothing.
+     */
+    @SuppressWarnings("unchecked")
+    public void dispatch(ObjectNode acceptedEvent, Exchange exchange) {
+        List<Delivery> planned = exchange.getVariable(PLANNED, List.class);
+        if (acceptedEvent == null || planned == null) {
             return;
         }
-        java.util.Map<String, Delivery> created = new java.util.LinkedHashMap<>();
-        for (Subscription s : matching) {
+        store.remember(exchange.getVariable(EventStore.ROWS_WITH_EVENT, List.class));
+        planned.stream().filter(d -> !d.held()).forEach(d -> send(d, acceptedEvent));
+    }
+
+    /** Plans, stores and queues the deliveries of an event stored already (a quarantined payload replayed). */
+    public void fanOut(ObjectNode event) {
+        List<Delivery> planned = deliveriesFor(event);
+        store.saveAll(planned);
+        planned.stream().filter(d -> !d.held()).forEach(d -> send(d, event));
+    }
+
+    private List<Delivery> deliveriesFor(ObjectNode event) {
+        String eventId = event.path("id").asText();
+        Instant now = clock.instant();
+        return registry.matching(event).stream().map(s -> {
             Delivery delivery = Delivery.pending(eventId, s.id(), s.paused(), now);
-            created.put(delivery.id(), s.paused() ? delivery : delivery.dispatched(member));
-        }
-        store.createAll(created);
-        created.values().stream().filter(d -> !d.held()).forEach(d -> send(d, event));
+            return s.paused() ? delivery : delivery.dispatched(member);
+        }).toList();
     }
 
     /** Puts a delivery on its queue as its newest dispatch, which fences off any older one. */

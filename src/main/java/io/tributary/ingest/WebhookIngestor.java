@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -42,7 +43,9 @@ public final class WebhookIngestor {
     static final String NORMALIZATION = "tributaryNormalization";
     /** Exchange variable holding the {@link ReceivedPayload}. */
     static final String RECEIVED = "tributaryReceived";
-    /** Exchange variable holding the canonical event once it is accepted, for the fan-out step. */
+    /** Exchange variable holding the canonical event of a request that normalized, for planning its deliveries. */
+    static final String CANONICAL_EVENT = "tributaryCanonicalEvent";
+    /** Exchange variable holding the canonical event once it is accepted (new, and stored), for the fan-out step. */
     static final String ACCEPTED_EVENT = "tributaryAcceptedEvent";
     /** Exchange variable holding the source's configured tenant. */
     static final String SOURCE_TENANT = "tributarySourceTenant";
@@ -108,18 +111,25 @@ public final class WebhookIngestor {
         Normalization result = normalizer.normalize(
                 new EventContext(provider, sourceId, source.tenant(), key, payload, received.receivedAt()));
         exchange.setVariable(NORMALIZATION, result);
+        if (result instanceof Normalized n) {
+            exchange.setVariable(CANONICAL_EVENT, n.event());
+        }
         exchange.setVariable(RECEIVED, received);
         exchange.setVariable(SOURCE_TENANT, source.tenant());
         in.setHeader(EVENT_ID, result.id());
     }
 
-    /** Stores a new event (or quarantine entry) and answers 202. */
+    /**
+     * Stores a new event, in one transaction with the rows planned for it ({@link EventStore#ROWS_WITH_EVENT}),
+     * or a quarantine entry, and answers 202; answers a duplicate if the event is stored already.
+     */
+    @SuppressWarnings("unchecked")
     public void accept(Exchange exchange) {
         Normalization result = exchange.getVariable(NORMALIZATION, Normalization.class);
         ReceivedPayload received = exchange.getVariable(RECEIVED, ReceivedPayload.class);
         ObjectNode answer = json.createObjectNode().put("id", result.id());
         if (result instanceof Normalized n) {
-            if (!store.saveNew(new StoredEvent(n.id(), n.event(), received))) {
+            if (!store.saveNew(new StoredEvent(n.id(), n.event(), received), exchange.getVariable(EventStore.ROWS_WITH_EVENT, List.class))) {
                 duplicate(exchange);
                 return;
             }

@@ -9,33 +9,50 @@ import java.util.Optional;
 
 /**
  * Accepted events and quarantined payloads, in Hazelcast maps shared by the cluster. Values are kept
- * as JSON text: compact, readable in any tool, and one column in the database that will back these
- * maps.
+ * as JSON text: compact, readable in any tool, and one column in the database behind these maps.
+ * Events are written by the {@link Journal} and then put into memory; quarantine entries are
+ * written through by the map.
  */
 public final class EventStore {
 
+    /**
+     * Exchange variable: the {@link Journal.Row}s to store in the same transaction as the event being
+     * accepted (its deliveries, planned by the step before).
+     */
+    public static final String ROWS_WITH_EVENT = "tributaryRowsWithEvent";
+
     private final IMap<String, String> events;
     private final IMap<String, String> quarantine;
+    private final Journal journal;
     private final ObjectMapper json;
 
-    public EventStore(IMap<String, String> events, IMap<String, String> quarantine, ObjectMapper json) {
+    public EventStore(IMap<String, String> events, IMap<String, String> quarantine, Journal journal, ObjectMapper json) {
         this.events = events;
         this.quarantine = quarantine;
+        this.journal = journal;
         this.json = json;
     }
 
     public void save(StoredEvent event) {
-        events.set(event.id(), write(event));
+        String value = write(event);
+        journal.write(List.of(new Journal.Row(DurableMaps.EVENTS, event.id(), value)));
+        events.set(event.id(), value);
     }
 
     /**
      * Stores an event unless one with its id is stored already (a provider's retry arriving after the
-     * dedup window's memory was lost to a restart).
+     * dedup window's memory was lost to a restart), and with it {@code with}, in one transaction. The
+     * database answers whether the id is new: nothing is read before the insert.
      *
-     * @return whether it was new
+     * @return whether it was new (and so stored)
      */
-    public boolean saveNew(StoredEvent event) {
-        return events.putIfAbsent(event.id(), write(event)) == null;
+    public boolean saveNew(StoredEvent event, List<Journal.Row> with) {
+        String value = write(event);
+        if (!journal.insertNew(new Journal.Row(DurableMaps.EVENTS, event.id(), value), with == null ? List.of() : with)) {
+            return false;
+        }
+        events.set(event.id(), value);
+        return true;
     }
 
     public Optional<StoredEvent> event(String id) {

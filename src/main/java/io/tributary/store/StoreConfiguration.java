@@ -8,8 +8,11 @@ import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
+import com.hazelcast.map.MapLoader;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,9 +21,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The durable maps: each written through to the database (a {@code set} returns once the row is
- * committed, so a 202 follows a durable write) with one synchronous backup on another member, so
- * losing a node loses nothing in memory either.
+ * The durable maps, each with one synchronous backup on another member, so losing a node loses
+ * nothing in memory either, and each backed by the database so a restart loses nothing at all.
+ * Events and deliveries, written on every request, go to the database through the {@link Journal}
+ * (group commit, off the partition threads) before they are put into memory; the others, written
+ * rarely, are written through by their map (a {@code set} returns once the row is committed).
  */
 @Configuration(proxyBeanMethods = false)
 class StoreConfiguration {
@@ -28,7 +33,7 @@ class StoreConfiguration {
     @Bean
     MapConfig eventsMap(DataSource db, StoreProperties store, ObjectProvider<FlywayMigrationInitializer> migrated) {
         migrated.getIfAvailable();
-        MapConfig config = durable(DurableMaps.EVENTS, text(db, DurableMaps.EVENTS, false, store.retention()), store.retention());
+        MapConfig config = durable(DurableMaps.EVENTS, loadOnly(text(db, DurableMaps.EVENTS, false, store.retention())), store.retention());
         config.setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
                 .setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(store.eventsInMemory()));
         return config;
@@ -51,7 +56,7 @@ class StoreConfiguration {
         migrated.getIfAvailable();
         // Not co-located by event with a partitioning strategy: Hazelcast 5.5's initial load refuses
         // keys so placed ("MapLoader loaded an item belongs to a different partition").
-        return durable(DurableMaps.DELIVERIES, json(db, DurableMaps.DELIVERIES, store.retention()), store.retention());
+        return durable(DurableMaps.DELIVERIES, loadOnly(json(db, DurableMaps.DELIVERIES, store.retention())), store.retention());
     }
 
     @Bean
@@ -72,9 +77,15 @@ class StoreConfiguration {
         return new MapConfig(DurableMaps.DEDUP).setBackupCount(1);
     }
 
+    @Bean(destroyMethod = "close")
+    Journal journal(DataSource db, ObjectProvider<FlywayMigrationInitializer> migrated) {
+        migrated.getIfAvailable();
+        return new Journal(db, Clock.systemUTC());
+    }
+
     @Bean
-    EventStore eventStore(HazelcastInstance hazelcast, ObjectMapper json) {
-        return new EventStore(hazelcast.getMap(DurableMaps.EVENTS), hazelcast.getMap(DurableMaps.QUARANTINE), json);
+    EventStore eventStore(HazelcastInstance hazelcast, Journal journal, ObjectMapper json) {
+        return new EventStore(hazelcast.getMap(DurableMaps.EVENTS), hazelcast.getMap(DurableMaps.QUARANTINE), journal, json);
     }
 
     @Bean
@@ -91,6 +102,29 @@ class StoreConfiguration {
             config.setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, retention.toSeconds()));
         }
         return config;
+    }
+
+    /**
+     * Only the loading half of a map store, for the maps the {@link Journal} writes (events and
+     * deliveries): their {@code set} then only puts into memory, after the journal has committed.
+     */
+    private static <V> MapLoader<String, V> loadOnly(JdbcMapStore<V> store) {
+        return new MapLoader<>() {
+            @Override
+            public V load(String key) {
+                return store.load(key);
+            }
+
+            @Override
+            public Map<String, V> loadAll(Collection<String> keys) {
+                return store.loadAll(keys);
+            }
+
+            @Override
+            public Iterable<String> loadAllKeys() {
+                return store.loadAllKeys();
+            }
+        };
     }
 
     private static JdbcMapStore<String> text(DataSource db, String map, boolean preload, Duration retention) {

@@ -1,0 +1,231 @@
+package io.tributary.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable writes of the hot path (accepted events, their deliveries, every delivery's progress),
+ * committed by group: callers wait until their rows are committed, and one writer thread commits
+ * whatever queued up meanwhile in one transaction. Under load one commit, and one disk flush, serves
+ * many requests; alone, a request waits for just its own.
+ *
+ * <p>The rows go to the {@code tributary_entry} table the maps load from ({@link JdbcMapStore}); the
+ * caller puts the same values into its Hazelcast map once this returns. Nothing here runs on a
+ * Hazelcast partition thread, so a commit never holds up other keys' map operations.
+ *
+ * <p>If a batch fails, each caller's rows are retried in a transaction of their own, so one bad row
+ * fails only its own request.
+ */
+public final class Journal implements AutoCloseable {
+
+    /** One entry of a map, as stored: its value as text. */
+    public record Row(String map, String key, String value) {
+    }
+
+    private record Pending(Row ifNew, List<Row> rows, CompletableFuture<Boolean> done) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(Journal.class);
+    private static final int MAX_BATCH = 256;
+
+    private final DataSource db;
+    private final Clock clock;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean open = true;
+    private volatile Sql sql;
+
+    public Journal(DataSource db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+        this.writer = new Thread(this::run, "tributary-journal");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Writes (inserts or replaces) the rows in one transaction; returns once they are committed. */
+    public void write(List<Row> rows) {
+        submit(new Pending(null, rows, new CompletableFuture<>()));
+    }
+
+    /**
+     * Inserts {@code row} unless its key is stored already and, only if it was new, writes {@code with}
+     * in the same transaction: a new event and its deliveries are durable together or not at all.
+     *
+     * @return whether {@code row} was new
+     */
+    public boolean insertNew(Row row, List<Row> with) {
+        return submit(new Pending(row, with, new CompletableFuture<>()));
+    }
+
+    private boolean submit(Pending pending) {
+        if (!open) {
+            throw new IllegalStateException("the journal is closed");
+        }
+        queue.add(pending);
+        try {
+            return pending.done().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("not stored: " + describe(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while storing", e);
+        }
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>();
+        while (open || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                commitOrSplit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } finally {
+                batch.clear();
+            }
+        }
+        Pending left;
+        while ((left = queue.poll()) != null) {
+            left.done().completeExceptionally(new IllegalStateException("the journal closed"));
+        }
+    }
+
+    private void commitOrSplit(List<Pending> batch) {
+        try {
+            boolean[] fresh = commit(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).done().complete(fresh[i]);
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (batch.size() == 1) {
+                batch.get(0).done().completeExceptionally(e);
+                return;
+            }
+            log.warn("a batch of {} writes failed ({}); writing each alone", batch.size(), describe(e));
+            for (Pending p : batch) {
+                commitOrSplit(List.of(p));
+            }
+        }
+    }
+
+    /** One transaction: the insert-if-new rows first, then the rows of every pending write still wanted. */
+    private boolean[] commit(List<Pending> batch) throws SQLException {
+        Timestamp now = Timestamp.from(clock.instant());
+        boolean[] fresh = new boolean[batch.size()];
+        try (Connection c = db.getConnection()) {
+            Sql statements = sql(c);
+            c.setAutoCommit(false);
+            try {
+                int[] inserted = null;
+                if (batch.stream().anyMatch(p -> p.ifNew() != null)) {
+                    try (PreparedStatement insert = c.prepareStatement(statements.insertNew())) {
+                        for (Pending p : batch) {
+                            if (p.ifNew() != null) {
+                                statements.bindInsertNew(insert, p.ifNew(), now);
+                                insert.addBatch();
+                            }
+                        }
+                        inserted = insert.executeBatch();
+                    }
+                }
+                int at = 0;
+                try (PreparedStatement upsert = c.prepareStatement(statements.upsert())) {
+                    boolean any = false;
+                    for (int i = 0; i < batch.size(); i++) {
+                        Pending p = batch.get(i);
+                        fresh[i] = p.ifNew() == null || inserted[at++] > 0;
+                        if (!fresh[i]) {
+                            continue;
+                        }
+                        for (Row row : p.rows()) {
+                            Sql.bind(upsert, row, now);
+                            upsert.addBatch();
+                            any = true;
+                        }
+                    }
+                    if (any) {
+                        upsert.executeBatch();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        return fresh;
+    }
+
+    /** What went wrong, without the database's message: it quotes the values (payloads) it refused. */
+    private static String describe(Throwable e) {
+        return e instanceof SQLException sql ? "SQL state " + sql.getSQLState() + ", error " + sql.getErrorCode()
+                : e.getClass().getSimpleName();
+    }
+
+    private Sql sql(Connection c) throws SQLException {
+        if (sql == null) {
+            sql = Sql.of(c.getMetaData().getDatabaseProductName());
+        }
+        return sql;
+    }
+
+    /** Stops taking writes, commits what is queued, and stops the writer. */
+    @Override
+    public void close() throws InterruptedException {
+        open = false;
+        writer.join(10_000);
+    }
+
+    /** The two statements, in the database's own words: PostgreSQL's ON CONFLICT, H2's MERGE. */
+    private record Sql(String insertNew, String upsert, boolean keyTwice) {
+
+        static Sql of(String product) {
+            if (product.toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
+                String insert = "INSERT INTO tributary_entry (map_name, entry_key, entry_value, updated_at) VALUES (?, ?, ?, ?)"
+                        + " ON CONFLICT (map_name, entry_key) DO ";
+                return new Sql(insert + "NOTHING",
+                        insert + "UPDATE SET entry_value = EXCLUDED.entry_value, updated_at = EXCLUDED.updated_at", false);
+            }
+            // H2: one writer per database file, so a NOT EXISTS insert cannot race another node's.
+            return new Sql("INSERT INTO tributary_entry (map_name, entry_key, entry_value, updated_at)"
+                    + " SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS CLOB), CAST(? AS TIMESTAMP)"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM tributary_entry WHERE map_name = ? AND entry_key = ?)",
+                    "MERGE INTO tributary_entry (map_name, entry_key, entry_value, updated_at) KEY (map_name, entry_key)"
+                            + " VALUES (?, ?, ?, ?)", true);
+        }
+
+        void bindInsertNew(PreparedStatement insert, Row row, Timestamp now) throws SQLException {
+            bind(insert, row, now);
+            if (keyTwice) {
+                insert.setString(5, row.map());
+                insert.setString(6, row.key());
+            }
+        }
+
+        static void bind(PreparedStatement statement, Row row, Timestamp now) throws SQLException {
+            statement.setString(1, row.map());
+            statement.setString(2, row.key());
+            statement.setString(3, row.value());
+            statement.setTimestamp(4, now);
+        }
+    }
+}

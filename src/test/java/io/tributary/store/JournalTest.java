@@ -1,0 +1,88 @@
+package io.tributary.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tributary.store.Journal.Row;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/** The journal's group commit on a real database: H2, and PostgreSQL where CI provides one. */
+class JournalTest {
+
+    static Stream<Arguments> databases() {
+        List<Arguments> dbs = new ArrayList<>();
+        dbs.add(Arguments.of("h2", new DriverManagerDataSource("jdbc:h2:mem:journal-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "")));
+        PostgresDatabases.fresh().ifPresent(pg -> dbs.add(Arguments.of("postgresql", new DriverManagerDataSource(pg.url(), pg.user(), pg.password()))));
+        return dbs.stream().peek(a -> Flyway.configure().dataSource((DataSource) a.get()[1]).load().migrate());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aNewRowIsStoredWithItsCompanionsAndASecondTimeNeither(String name, DataSource db) throws Exception {
+        try (Journal journal = new Journal(db, Clock.systemUTC())) {
+            assertThat(journal.insertNew(new Row("events", "e1", "first"), List.of(new Row("deliveries", "e1/s1", "pending"))))
+                    .isTrue();
+            assertThat(journal.insertNew(new Row("events", "e1", "second"), List.of(new Row("deliveries", "e1/s2", "pending"))))
+                    .as("the same key again is not new").isFalse();
+
+            assertThat(loader(db, "events").load("e1")).as("the first value stays").isEqualTo("first");
+            assertThat(loader(db, "deliveries").loadAllKeys()).as("only the new row's companions")
+                    .containsExactly("e1/s1");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void writeInsertsAndReplaces(String name, DataSource db) throws Exception {
+        try (Journal journal = new Journal(db, Clock.systemUTC())) {
+            journal.write(List.of(new Row("deliveries", "d", "pending"), new Row("deliveries", "other", "x")));
+            journal.write(List.of(new Row("deliveries", "d", "delivered")));
+            assertThat(loader(db, "deliveries").load("d")).isEqualTo("delivered");
+            assertThat(loader(db, "deliveries").load("other")).isEqualTo("x");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void concurrentWritersAreAllCommittedAndABadRowFailsOnlyItsOwnWrite(String name, DataSource db) throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(32);
+        try (Journal journal = new Journal(db, Clock.systemUTC())) {
+            List<Future<Boolean>> results = IntStream.range(0, 400).mapToObj(i -> callers.submit(() -> {
+                String key = i == 200 ? "k".repeat(600) : "e" + i; // longer than the key column: refused
+                return journal.insertNew(new Row("events", key, "v" + i), List.of(new Row("deliveries", "e" + i + "/s", "p")));
+            })).toList();
+            for (int i = 0; i < results.size(); i++) {
+                if (i == 200) {
+                    Future<Boolean> bad = results.get(i);
+                    assertThatThrownBy(bad::get).hasCauseInstanceOf(IllegalStateException.class);
+                } else {
+                    assertThat(results.get(i).get()).isTrue();
+                }
+            }
+            assertThat(loader(db, "events").loadAllKeys()).hasSize(399);
+            assertThat(loader(db, "deliveries").loadAllKeys()).hasSize(399).doesNotContain("e200/s");
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    private static JdbcMapStore<String> loader(DataSource db, String map) {
+        return new JdbcMapStore<>(db, map, Function.identity(), Function.identity(), true, Duration.ofDays(1), Clock.systemUTC());
+    }
+}
