@@ -15,7 +15,8 @@ import java.util.Map;
  * <p>A parsed {@link Expressions} must never be shared between threads: its {@code evaluate} keeps
  * per-evaluation state in the object and answers wrongly under concurrency (measured: about half
  * wrong with 4 threads), and {@code evaluateSynced} serializes every caller. Each thread therefore
- * gets its own copy, parsed from the same text on first use and kept in a {@link ThreadLocal}.
+ * gets its own copy, parsed from the same text on first use and kept in a {@link ThreadLocal}, with
+ * an evaluator that un-escapes each literal once ({@link LiteralCachingVisitor}).
  */
 public final class JsonataExpression {
 
@@ -53,7 +54,9 @@ public final class JsonataExpression {
 
     private static Expressions parse(String text) {
         try {
-            return Expressions.parse(text);
+            Expressions parsed = Expressions.parse(text);
+            parsed.setExpr(new LiteralCachingVisitor());
+            return parsed;
         } catch (ParseException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         } catch (IOException e) {

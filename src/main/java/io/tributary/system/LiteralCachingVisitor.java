@@ -1,0 +1,92 @@
+package io.tributary.system;
+
+import com.api.jsonata4java.expressions.ExpressionsVisitor;
+import com.api.jsonata4java.expressions.FrameEnvironment;
+import com.api.jsonata4java.expressions.generated.MappingExpressionParser.IdContext;
+import com.api.jsonata4java.expressions.generated.MappingExpressionParser.StringContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.antlr.v4.runtime.tree.ParseTree;
+import org.apache.commons.text.StringEscapeUtils;
+
+/**
+ * JSONata4Java's evaluator, with each string literal and field name un-escaped once per parse tree
+ * instead of at every evaluation.
+ *
+ * <p>JSONata4Java 2.6.2 runs every literal and every path step's name through commons-text's JSON
+ * un-escaper each time it is visited; under load that was 60 % of Tributary's CPU (JFR). The text of a
+ * parse-tree node never changes, so its un-escaped form is kept here, keyed by the node. One visitor
+ * belongs to one {@link com.api.jsonata4java.expressions.Expressions} copy, used by one thread
+ * ({@link JsonataExpression}), so the caches need no locking.
+ *
+ * <p>The two overridden steps do what the library's own do (2.6.2, read from its bytecode), including
+ * setting its private {@code lastVisited} marker, which its array constructor reads. The golden
+ * samples evaluate every mapping through this class.
+ */
+final class LiteralCachingVisitor extends ExpressionsVisitor {
+
+    private static final VarHandle LAST_VISITED;
+    private static final MethodHandle LOOKUP;
+
+    static {
+        try {
+            MethodHandles.Lookup internals = MethodHandles.privateLookupIn(ExpressionsVisitor.class, MethodHandles.lookup());
+            LAST_VISITED = internals.findVarHandle(ExpressionsVisitor.class, "lastVisited", String.class);
+            LOOKUP = internals.findVirtual(ExpressionsVisitor.class, "lookup",
+                    MethodType.methodType(JsonNode.class, JsonNode.class, String.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Map<ParseTree, TextNode> strings = new IdentityHashMap<>();
+    private final Map<ParseTree, String> names = new IdentityHashMap<>();
+
+    LiteralCachingVisitor() {
+        super(null, new FrameEnvironment(null));
+    }
+
+    @Override
+    public JsonNode visitString(StringContext ctx) {
+        TextNode value = strings.computeIfAbsent(ctx, c -> TextNode.valueOf(sanitise(c.getText())));
+        LAST_VISITED.set((ExpressionsVisitor) this, "visitString");
+        return value;
+    }
+
+    @Override
+    public JsonNode visitId(IdContext ctx) {
+        JsonNode result = null;
+        FrameEnvironment environment = getEnvironment();
+        if (!environment.isEmptyContext()) {
+            JsonNode context = environment.peekContext();
+            if (context != null) {
+                String name = names.computeIfAbsent(ctx, c -> sanitise(((IdContext) c).ID().getText()));
+                try {
+                    result = (JsonNode) LOOKUP.invokeExact((ExpressionsVisitor) this, context, name);
+                } catch (RuntimeException | Error e) {
+                    throw e;
+                } catch (Throwable e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        LAST_VISITED.set((ExpressionsVisitor) this, "visitId");
+        return result;
+    }
+
+    /** The library's {@code sanitise}: strip one pair of enclosing quotes or backticks, then un-escape. */
+    static String sanitise(String text) {
+        String s = text;
+        if (s.length() > 1 && ((s.startsWith("`") && s.endsWith("`")) || (s.startsWith("\"") && s.endsWith("\""))
+                || (s.startsWith("'") && s.endsWith("'")))) {
+            s = s.substring(1, s.length() - 1);
+        }
+        return StringEscapeUtils.unescapeJson(s);
+    }
+}
