@@ -43,6 +43,16 @@ public final class DeliveryStore {
         saveAll(List.of(delivery));
     }
 
+    /**
+     * Writes a delivery's new state without waiting: the future completes once it is durable and in
+     * memory. The map update runs on {@code executor}, never on the journal's thread, whose every
+     * moment goes to the next commit.
+     */
+    java.util.concurrent.CompletableFuture<Void> saveAsync(Delivery delivery, java.util.concurrent.Executor executor) {
+        List<Journal.Row> rows = rows(List.of(delivery));
+        return journal.append(rows).thenRunAsync(() -> remember(rows), executor);
+    }
+
     /** Writes deliveries in one transaction, then puts them into memory. */
     void saveAll(List<Delivery> all) {
         List<Journal.Row> rows = rows(all);

@@ -49,6 +49,8 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
     private final Subscriptions subscriptions;
     private final OutboundRequests requests;
     private final HttpClient http;
+    /** The HTTP client's completion threads: the route goes on there once an attempt is recorded. */
+    private final java.util.concurrent.Executor completions;
     private final SubscriberLanes lanes;
     private final DeliveryMetrics metrics;
     private final DeliveryProperties properties;
@@ -64,6 +66,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
         this.subscriptions = subscriptions;
         this.requests = requests;
         this.http = http;
+        this.completions = http.executor().orElse(java.util.concurrent.ForkJoinPool.commonPool());
         this.lanes = lanes;
         this.metrics = metrics;
         this.properties = properties;
@@ -127,23 +130,40 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
                             responseInfo -> LimitedBody.subscriber((int) properties.responseExcerpt().toBytes()))
                     .whenComplete((response, failure) -> {
                         lanes.release(subscription.id());
-                        try {
-                            settle(exchange, delivery, subscription, started, response, failure);
-                        } catch (RuntimeException e) {
-                            exchange.setException(e);
-                        } finally {
-                            callback.done(false);
-                        }
+                        settleDurably(exchange, callback, delivery, subscription, started, response, failure);
                     });
         } catch (RuntimeException e) {
             lanes.release(subscription.id());
-            settle(exchange, delivery, subscription, started, null, e);
-            callback.done(false);
+            settleDurably(exchange, callback, delivery, subscription, started, null, e);
         }
     }
 
-    private void settle(Exchange exchange, Delivery delivery, Subscription subscription, Instant started,
-                        HttpResponse<byte[]> response, Throwable failure) {
+    /**
+     * Records the attempt and lets the route go on (done, retry later, or dead letter) once the record
+     * is durable. The write is group-committed by the journal; no thread waits for it, and the route
+     * continues on the HTTP client's completion threads, not the journal's.
+     */
+    private void settleDurably(Exchange exchange, AsyncCallback callback, Delivery delivery, Subscription subscription,
+                               Instant started, HttpResponse<byte[]> response, Throwable failure) {
+        Delivery recorded;
+        try {
+            recorded = settle(exchange, delivery, subscription, started, response, failure);
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(false);
+            return;
+        }
+        store.saveAsync(recorded, completions).whenComplete((saved, notSaved) -> {
+            if (notSaved != null) {
+                exchange.setException(notSaved);
+            }
+            callback.done(false);
+        });
+    }
+
+    /** Decides what the attempt means (and sets the exchange's outcome); returns the delivery to record. */
+    private Delivery settle(Exchange exchange, Delivery delivery, Subscription subscription, Instant started,
+                            HttpResponse<byte[]> response, Throwable failure) {
         Instant now = clock.instant();
         long durationMs = Duration.between(started, now).toMillis();
         int number = delivery.attemptCount() + 1;
@@ -153,18 +173,16 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
         metrics.attempt(subscription.id(), status, durationMs);
 
         if (status != null && status >= 200 && status < 300) {
-            store.save(delivery.withAttempt(new DeliveryAttempt(number, started, status, durationMs, excerpt, null, null),
-                    DeliveryStatus.SUCCEEDED, null));
             store.succeeded(subscription.id());
-            return;
+            return delivery.withAttempt(new DeliveryAttempt(number, started, status, durationMs, excerpt, null, null),
+                    DeliveryStatus.SUCCEEDED, null);
         }
         if (status != null && status == 410) {
             // The subscriber says the endpoint is gone for good: stop, but keep the event for a resume.
             subscriptions.pause(subscription.id(), "gone");
-            store.save(delivery.withAttempt(new DeliveryAttempt(number, started, status, durationMs, excerpt, null, null),
-                    DeliveryStatus.PENDING, null).with(DeliveryStatus.PENDING, true, null));
             log.warn("subscription {} answered 410 Gone: paused", subscription.id());
-            return;
+            return delivery.withAttempt(new DeliveryAttempt(number, started, status, durationMs, excerpt, null, null),
+                    DeliveryStatus.PENDING, null).with(DeliveryStatus.PENDING, true, null);
         }
         int failures = store.failed(subscription.id());
         boolean pause = failures >= properties.pauseAfterFailures();
@@ -174,16 +192,14 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
         }
         List<Duration> schedule = properties.retrySchedule();
         if (number >= schedule.size()) {
-            store.save(delivery.withAttempt(new DeliveryAttempt(number, started, status, durationMs, excerpt, error, null),
-                    DeliveryStatus.EXHAUSTED, null));
             exchange.setException(new DeliveryExhausted("delivery " + delivery.id() + " failed " + number + " times"));
-            return;
+            return delivery.withAttempt(new DeliveryAttempt(number, started, status, durationMs, excerpt, error, null),
+                    DeliveryStatus.EXHAUSTED, null);
         }
         if (pause) {
             // Held with its attempts so far; a resume sends it again, in order with the others held.
-            store.save(delivery.withAttempt(new DeliveryAttempt(number, started, status, durationMs, excerpt, error, null),
-                    DeliveryStatus.PENDING, null).with(DeliveryStatus.PENDING, true, null));
-            return;
+            return delivery.withAttempt(new DeliveryAttempt(number, started, status, durationMs, excerpt, error, null),
+                    DeliveryStatus.PENDING, null).with(DeliveryStatus.PENDING, true, null);
         }
         Duration delay = jittered(schedule.get(number));
         Duration retryAfter = retryAfter(response);
@@ -191,9 +207,9 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             delay = retryAfter;
         }
         Instant next = now.plus(delay);
-        store.save(delivery.withAttempt(new DeliveryAttempt(number, started, status, durationMs, excerpt, error, next),
-                DeliveryStatus.RETRY_SCHEDULED, next));
         retryAfter(exchange, delay, "attempt " + number + " failed");
+        return delivery.withAttempt(new DeliveryAttempt(number, started, status, durationMs, excerpt, error, next),
+                DeliveryStatus.RETRY_SCHEDULED, next);
     }
 
     /** Camel's redelivery waits this long, then calls {@link #process} again. */

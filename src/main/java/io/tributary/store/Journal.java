@@ -1,5 +1,8 @@
 package io.tributary.store;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -46,10 +49,16 @@ public final class Journal implements AutoCloseable {
     private final Thread writer;
     private volatile boolean open = true;
     private volatile Sql sql;
+    private final Timer commits;
+    private final DistributionSummary batches;
 
-    public Journal(DataSource db, Clock clock) {
+    public Journal(DataSource db, Clock clock, MeterRegistry meters) {
         this.db = db;
         this.clock = clock;
+        this.commits = Timer.builder("tributary.journal.commit").description("One group commit of the journal")
+                .publishPercentiles(0.5, 0.99).register(meters);
+        this.batches = DistributionSummary.builder("tributary.journal.batch").description("Writes committed together")
+                .publishPercentiles(0.5, 0.99).register(meters);
         this.writer = new Thread(this::run, "tributary-journal");
         writer.setDaemon(true);
         writer.start();
@@ -57,7 +66,17 @@ public final class Journal implements AutoCloseable {
 
     /** Writes (inserts or replaces) the rows in one transaction; returns once they are committed. */
     public void write(List<Row> rows) {
-        submit(new Pending(null, rows, new CompletableFuture<>()));
+        await(append(rows));
+    }
+
+    /**
+     * Writes the rows in one transaction without waiting: the future completes, on the journal's
+     * thread, once they are committed. For callers that must not block (the delivery attempts'
+     * completions). Continue with an executor of the caller's ({@code thenRunAsync}): anything run on
+     * the journal's thread delays every commit after it.
+     */
+    public CompletableFuture<Boolean> append(List<Row> rows) {
+        return enqueue(new Pending(null, rows, new CompletableFuture<>()));
     }
 
     /**
@@ -67,16 +86,20 @@ public final class Journal implements AutoCloseable {
      * @return whether {@code row} was new
      */
     public boolean insertNew(Row row, List<Row> with) {
-        return submit(new Pending(row, with, new CompletableFuture<>()));
+        return await(enqueue(new Pending(row, with, new CompletableFuture<>())));
     }
 
-    private boolean submit(Pending pending) {
+    private CompletableFuture<Boolean> enqueue(Pending pending) {
         if (!open) {
             throw new IllegalStateException("the journal is closed");
         }
         queue.add(pending);
+        return pending.done();
+    }
+
+    private static boolean await(CompletableFuture<Boolean> done) {
         try {
-            return pending.done().get();
+            return done.get();
         } catch (ExecutionException e) {
             throw new IllegalStateException("not stored: " + describe(e.getCause()));
         } catch (InterruptedException e) {
@@ -111,7 +134,10 @@ public final class Journal implements AutoCloseable {
 
     private void commitOrSplit(List<Pending> batch) {
         try {
+            long started = System.nanoTime();
             boolean[] fresh = commit(batch);
+            commits.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            batches.record(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done().complete(fresh[i]);
             }

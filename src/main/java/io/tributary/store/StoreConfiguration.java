@@ -9,6 +9,7 @@ import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.MapLoader;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -78,9 +79,9 @@ class StoreConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    Journal journal(DataSource db, ObjectProvider<FlywayMigrationInitializer> migrated) {
+    Journal journal(DataSource db, ObjectProvider<FlywayMigrationInitializer> migrated, MeterRegistry meters) {
         migrated.getIfAvailable();
-        return new Journal(db, Clock.systemUTC());
+        return new Journal(db, Clock.systemUTC(), meters);
     }
 
     @Bean
