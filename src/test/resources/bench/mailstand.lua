@@ -2,7 +2,8 @@
 --   wrk -t2 -c32 -d20s -s src/test/resources/bench/mailstand.lua http://127.0.0.1:8080/webhooks/mailstand/demo
 -- (the same script against /bench/bare measures the bare endpoint; see docs/benchmarks.md)
 local counter = 0
-local thread_id = 0
+-- thread_id: set by setup() as a global of each thread (a local here would shadow it)
+
 local threads = {}
 
 function setup(thread)

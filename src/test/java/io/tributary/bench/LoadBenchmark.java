@@ -3,7 +3,6 @@ package io.tributary.bench;
 import io.tributary.BuiltJar;
 import io.tributary.TestReceiver;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,17 +15,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
  * The end-to-end load benchmark: Tributary's built jar as a process on loopback with its durable
- * defaults (H2 file store), real Mailstand payloads posted by an HTTP client, subscribers on loopback
- * counting deliveries, and the bare endpoint of the same server stack measured in the same run.
+ * defaults (H2 file store), real Mailstand payloads posted by a lean HTTP/1.1 generator
+ * ({@link LoadGenerator}), subscribers on loopback counting deliveries, and the bare endpoint of the
+ * same server stack measured in the same run. Deliveries are measured twice: their rate with ingest at
+ * full speed, and their delay at a fixed rate both sides sustain.
  *
  * <pre>mvn -B -Pbenchmark verify</pre> (or run this class's main after {@code mvn package}). Prints a
  * Markdown report and writes it to {@code target/benchmarks/load.md}. Sizes: {@code -Dbench.seconds}
@@ -39,6 +38,7 @@ public final class LoadBenchmark {
     private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
     private static final int CONNECTIONS = Integer.getInteger("bench.connections", 32);
 
+    /** For the admin calls (subscriptions); the load itself goes through {@link LoadGenerator}. */
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newFixedThreadPool(2)).build();
     private final AtomicLong sequence = new AtomicLong();
@@ -48,10 +48,6 @@ public final class LoadBenchmark {
         System.exit(0);
     }
 
-    /** One measured phase. */
-    record Result(String name, long posted, long accepted, long rejected, double perSecond, Histogram latencyUs) {
-    }
-
     void run() throws Exception {
         Path work = Files.createTempDirectory("tributary-bench");
         int port = BuiltJar.freePort();
@@ -59,55 +55,76 @@ public final class LoadBenchmark {
         for (int i = 0; i < 10; i++) {
             subscribers.add(new TestReceiver());
         }
-        Process app = new ProcessBuilder(BuiltJar.javaBin(), "-Xmx2g", "-jar", BuiltJar.path().toString(), "--server.port=" + port,
+        List<String> command = new ArrayList<>(List.of(BuiltJar.javaBin(), "-Xmx2g"));
+        if (Boolean.getBoolean("bench.jfr")) { // -Dbench.jfr=true: a flight recording of the whole run
+            command.add("-XX:StartFlightRecording=filename=" + Path.of("target/benchmarks/tributary.jfr").toAbsolutePath() + ",settings=default");
+            Files.createDirectories(Path.of("target/benchmarks"));
+        }
+        command.addAll(List.of("-jar", BuiltJar.path().toString(), "--server.port=" + port,
                 "--tributary.store.data-dir=" + work.resolve("data"),
                 "--tributary.delivery.allowed-networks=127.0.0.0/8",
                 "--tributary.delivery.max-in-flight=16",
                 "--camel.main.routes-include-pattern=classpath:routes/*.camel.yaml,file:src/test/resources/bench/bare.camel.yaml",
-                "--logging.level.root=WARN")
+                "--logging.level.root=WARN"));
+        Process app = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(work.resolve("app.log").toFile()).start();
         StringBuilder report = new StringBuilder();
+        LoadGenerator load = new LoadGenerator(port, CONNECTIONS);
+        Duration phase = Duration.ofSeconds(SECONDS);
+        Duration warmUp = Duration.ofSeconds(Math.max(5, SECONDS / 2));
+        String webhook = "/webhooks/mailstand/demo";
         try {
             String base = "http://127.0.0.1:" + port;
             waitUntilUp(base);
             report.append("| measurement | value |\n|---|---|\n");
 
-            warmUp(base + "/bench/bare");
-            Result bare = fullSpeed("bare endpoint, full speed", base + "/bench/bare");
-            warmUp(base + "/webhooks/mailstand/demo");
-            Result full = fullSpeed("Tributary, full speed, no subscriber", base + "/webhooks/mailstand/demo");
-            row(report, "bare endpoint (same stack): requests/s", "%.0f", bare.perSecond());
-            row(report, "Tributary: durably accepted events/s (no subscriber)", "%.0f", full.perSecond());
-            row(report, "ratio to the bare endpoint", "%.0f %%", 100 * full.perSecond() / bare.perSecond());
+            load.closedLoop("/bench/bare", warmUp, () -> payload("bench"), id -> { });
+            LoadGenerator.Outcome bare = load.closedLoop("/bench/bare", phase, () -> payload("bench"), id -> { });
+            load.closedLoop(webhook, warmUp, () -> payload("bench"), id -> { });
+            LoadGenerator.Outcome full = load.closedLoop(webhook, phase, () -> payload("bench"), id -> { });
+            row(report, "bare endpoint (same stack): requests/s", "%.0f", bare.acceptedPerSecond());
+            row(report, "Tributary: durably accepted events/s (no subscriber)", "%.0f", full.acceptedPerSecond());
+            row(report, "ratio to the bare endpoint", "%.0f %%", 100 * full.acceptedPerSecond() / bare.acceptedPerSecond());
+            row(report, "ledger, no subscriber: posted = accepted + rejected", "%s", ledger(full));
             latencyRows(report, "Tributary at full speed", full.latencyUs());
 
-            double rate = 0.7 * full.perSecond();
-            Result fixed = fixedRate("Tributary at 70 %", base + "/webhooks/mailstand/demo", rate);
-            row(report, "ingest at 70 % of full speed: rate", "%.0f/s", fixed.perSecond());
+            double rate = 0.7 * full.acceptedPerSecond();
+            LoadGenerator.Outcome fixed = load.fixedRate(webhook, rate, phase, () -> payload("bench"), id -> { });
+            row(report, "ingest at 70 % of full speed (fixed rate): rate", "%.0f/s", rate);
             latencyRows(report, "ingest at 70 %", fixed.latencyUs());
 
             for (int n : new int[] {1, 10}) {
+                String tenant = "bench-" + n;
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
-                    ids.add(subscribe(base, subscribers.get(i).url(), "bench-" + n));
+                    ids.add(subscribe(base, subscribers.get(i).url(), tenant));
                 }
-                Map<String, Instant> acceptedAt = new ConcurrentHashMap<>();
-                long before = subscribers.stream().mapToLong(s -> s.received().size()).sum();
+                List<TestReceiver> receiving = subscribers.subList(0, n);
+                String who = "with " + n + " subscriber" + (n == 1 ? "" : "s");
+
+                // Throughput: ingest at full speed, then wait until every delivery has arrived.
+                long before = received(receiving);
                 Instant start = Instant.now();
-                Result run = fullSpeed("with " + n + " subscriber(s)", base + "/webhooks/mailstand/demo", "bench-" + n, acceptedAt);
-                long expected = run.accepted() * n;
-                boolean drained = awaitDeliveries(subscribers, before + expected, Duration.ofSeconds(120));
-                Instant end = Instant.now();
-                long delivered = subscribers.stream().mapToLong(s -> s.received().size()).sum() - before;
-                Histogram delay = endToEnd(subscribers.subList(0, n), acceptedAt);
-                row(report, "with " + n + " subscriber(s): accepted events/s", "%.0f", run.perSecond());
-                row(report, "with " + n + " subscriber(s): delivered/s (until drained)", "%.0f",
-                        delivered / Math.max(0.001, Duration.between(start, end).toMillis() / 1000.0));
-                row(report, "with " + n + " subscriber(s): accepted to delivered p50 / p99", "%s",
-                        ms(delay.getValueAtPercentile(50)) + " / " + ms(delay.getValueAtPercentile(99)));
-                row(report, "with " + n + " subscriber(s): ledger posted = accepted + rejected; accepted x " + n + " = delivered", "%s",
-                        run.posted() + " = " + run.accepted() + " + " + run.rejected() + "; " + expected + " = " + delivered
-                                + (drained && expected == delivered && run.posted() == run.accepted() + run.rejected() ? " (holds)" : " (VOID)"));
+                LoadGenerator.Outcome run = load.closedLoop(webhook, phase, () -> payload(tenant), id -> { });
+                boolean drained = awaitDeliveries(receiving, before + run.accepted() * n, Duration.ofSeconds(300));
+                double deliveredPerSecond = (received(receiving) - before) / seconds(start, Instant.now());
+                row(report, who + ", full speed: accepted events/s", "%.0f", run.acceptedPerSecond());
+                row(report, who + ", full speed: delivered/s (until all arrived)", "%.0f", deliveredPerSecond);
+                row(report, who + ", full speed: ledger posted = accepted + rejected; accepted x " + n + " = delivered", "%s",
+                        ledger(run, n, received(receiving) - before, drained));
+
+                // Delay: a fixed rate both sides sustain (70 % of the lower of the two rates above).
+                double sustained = 0.7 * Math.min(run.acceptedPerSecond(), deliveredPerSecond / n);
+                Map<String, Instant> acceptedAt = new ConcurrentHashMap<>();
+                long beforeFixed = received(receiving);
+                LoadGenerator.Outcome paced = load.fixedRate(webhook, sustained, phase, () -> payload(tenant),
+                        id -> acceptedAt.put(id, Instant.now()));
+                boolean pacedDrained = awaitDeliveries(receiving, beforeFixed + paced.accepted() * n, Duration.ofSeconds(300));
+                Histogram delay = endToEnd(receiving, acceptedAt);
+                row(report, who + ", fixed rate " + Math.round(sustained) + " events/s: accepted to delivered p50 / p99 / p99.9", "%s",
+                        ms(delay.getValueAtPercentile(50)) + " / " + ms(delay.getValueAtPercentile(99)) + " / "
+                                + ms(delay.getValueAtPercentile(99.9)));
+                row(report, who + ", fixed rate: ledger", "%s", ledger(paced, n, received(receiving) - beforeFixed, pacedDrained));
                 for (String id : ids) {
                     http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/subscriptions/" + id)).DELETE().build(),
                             HttpResponse.BodyHandlers.discarding());
@@ -126,90 +143,35 @@ public final class LoadBenchmark {
         System.out.println("\n" + text);
     }
 
-    private String body(String tenant) {
+    private LoadGenerator.Payload payload(String tenant) {
         long n = sequence.incrementAndGet();
-        return "{\"id\":\"evt_bench_" + n + "_" + System.nanoTime() + "\",\"msg\":\"msg_" + n + "\",\"cnv\":\"cnv_" + n
+        String id = "evt_bench_" + n + "_" + System.nanoTime();
+        String body = "{\"id\":\"" + id + "\",\"msg\":\"msg_" + n + "\",\"cnv\":\"cnv_" + n
                 + "\",\"type\":\"click\",\"workspace_id\":\"" + tenant + "\",\"campaign_id\":\"camp_pow0dj20jc20jkd2nx\","
                 + "\"campaign_name\":\"My First Campaign\",\"mailbox_id\":\"mailbox_asnsd209j2jd22\",\"mailbox_email\":\"sales@acme.test\","
                 + "\"to\":\"contact_" + n + "\",\"to_email\":\"jane" + n + "@example.com\",\"subject\":\"Quick Question\","
                 + "\"text\":\"Hi Jane, do you have 10 minutes this week?\",\"html\":\"<p>Hi Jane</p>\","
                 + "\"uni_id\":\"CABssC8717987kjaWfj9YoiiH=z52FDe31w65XiHdTeXWk4fWBg@mail.gmail.com\",\"created_at\":1654703617}";
+        return new LoadGenerator.Payload(id, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private void warmUp(String url) throws InterruptedException {
-        closedLoop(url, "warmup", Duration.ofSeconds(Math.max(5, SECONDS / 2)), null);
+    private static String ledger(LoadGenerator.Outcome o) {
+        return o.posted() + " = " + o.accepted() + " + " + o.rejected() + (o.posted() == o.accepted() + o.rejected() ? " (holds)" : " (VOID)");
     }
 
-    private Result fullSpeed(String name, String url) throws InterruptedException {
-        return fullSpeed(name, url, "bench", null);
+    private static String ledger(LoadGenerator.Outcome o, int subscribers, long delivered, boolean drained) {
+        long expected = o.accepted() * subscribers;
+        boolean holds = drained && expected == delivered && o.posted() == o.accepted() + o.rejected();
+        return o.posted() + " = " + o.accepted() + " + " + o.rejected() + "; " + expected + " = " + delivered
+                + (holds ? " (holds)" : " (VOID)");
     }
 
-    private Result fullSpeed(String name, String url, String tenant, Map<String, Instant> acceptedAt) throws InterruptedException {
-        return closedLoop(url, tenant, Duration.ofSeconds(SECONDS), acceptedAt);
+    private static long received(List<TestReceiver> subscribers) {
+        return subscribers.stream().mapToLong(s -> s.received().size()).sum();
     }
 
-    /** CONNECTIONS requests always in flight: the most the server takes. */
-    private Result closedLoop(String url, String tenant, Duration length, Map<String, Instant> acceptedAt) throws InterruptedException {
-        Histogram latency = new Histogram(60_000_000L, 3);
-        AtomicLong accepted = new AtomicLong();
-        AtomicLong rejected = new AtomicLong();
-        AtomicLong posted = new AtomicLong();
-        Semaphore slots = new Semaphore(CONNECTIONS);
-        long end = System.nanoTime() + length.toNanos();
-        long start = System.nanoTime();
-        while (System.nanoTime() < end) {
-            slots.acquire();
-            send(url, tenant, System.nanoTime(), latency, accepted, rejected, acceptedAt, slots::release);
-            posted.incrementAndGet();
-        }
-        slots.acquire(CONNECTIONS);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(tenant, posted.get(), accepted.get(), rejected.get(), accepted.get() / seconds, latency);
-    }
-
-    /** Requests sent on a fixed schedule, latency counted from when each was due (no coordinated omission). */
-    private Result fixedRate(String name, String url, double perSecond) throws InterruptedException {
-        Histogram latency = new Histogram(60_000_000L, 3);
-        AtomicLong accepted = new AtomicLong();
-        AtomicLong rejected = new AtomicLong();
-        long total = (long) (perSecond * SECONDS);
-        long interval = (long) (1e9 / perSecond);
-        CountDownLatch done = new CountDownLatch((int) total);
-        long start = System.nanoTime();
-        for (long i = 0; i < total; i++) {
-            long due = start + i * interval;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait); // pacing the generator itself, not waiting on the system under test
-            }
-            send(url, "bench", due, latency, accepted, rejected, null, done::countDown);
-        }
-        done.await(120, TimeUnit.SECONDS);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(name, total, accepted.get(), rejected.get(), accepted.get() / seconds, latency);
-    }
-
-    private void send(String url, String tenant, long dueNanos, Histogram latency, AtomicLong accepted, AtomicLong rejected,
-                      Map<String, Instant> acceptedAt, Runnable then) {
-        String body = body(tenant);
-        String id = body.substring(7, body.indexOf('"', 7));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-            long micros = (System.nanoTime() - dueNanos) / 1000;
-            synchronized (latency) {
-                latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
-            }
-            if (failure == null && response.statusCode() / 100 == 2) {
-                accepted.incrementAndGet();
-                if (acceptedAt != null) {
-                    acceptedAt.put(id, Instant.now());
-                }
-            } else {
-                rejected.incrementAndGet();
-            }
-            then.run();
-        });
+    private static double seconds(Instant from, Instant to) {
+        return Math.max(0.001, Duration.between(from, to).toMillis() / 1000.0);
     }
 
     private String subscribe(String base, String url, String tenant) throws IOException, InterruptedException {

@@ -3,6 +3,7 @@ package io.tributary.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.store.Journal.Row;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +36,7 @@ class JournalTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void aNewRowIsStoredWithItsCompanionsAndASecondTimeNeither(String name, DataSource db) throws Exception {
-        try (Journal journal = new Journal(db, Clock.systemUTC())) {
+        try (Journal journal = new Journal(db, Clock.systemUTC(), new SimpleMeterRegistry())) {
             assertThat(journal.insertNew(new Row("events", "e1", "first"), List.of(new Row("deliveries", "e1/s1", "pending"))))
                     .isTrue();
             assertThat(journal.insertNew(new Row("events", "e1", "second"), List.of(new Row("deliveries", "e1/s2", "pending"))))
@@ -50,7 +51,7 @@ class JournalTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void writeInsertsAndReplaces(String name, DataSource db) throws Exception {
-        try (Journal journal = new Journal(db, Clock.systemUTC())) {
+        try (Journal journal = new Journal(db, Clock.systemUTC(), new SimpleMeterRegistry())) {
             journal.write(List.of(new Row("deliveries", "d", "pending"), new Row("deliveries", "other", "x")));
             journal.write(List.of(new Row("deliveries", "d", "delivered")));
             assertThat(loader(db, "deliveries").load("d")).isEqualTo("delivered");
@@ -62,7 +63,7 @@ class JournalTest {
     @MethodSource("databases")
     void concurrentWritersAreAllCommittedAndABadRowFailsOnlyItsOwnWrite(String name, DataSource db) throws Exception {
         ExecutorService callers = Executors.newFixedThreadPool(32);
-        try (Journal journal = new Journal(db, Clock.systemUTC())) {
+        try (Journal journal = new Journal(db, Clock.systemUTC(), new SimpleMeterRegistry())) {
             List<Future<Boolean>> results = IntStream.range(0, 400).mapToObj(i -> callers.submit(() -> {
                 String key = i == 200 ? "k".repeat(600) : "e" + i; // longer than the key column: refused
                 return journal.insertNew(new Row("events", key, "v" + i), List.of(new Row("deliveries", "e" + i + "/s", "p")));
