@@ -32,9 +32,6 @@ final class LoadGenerator {
     record Outcome(long posted, long accepted, long rejected, double acceptedPerSecond, Histogram latencyUs) {
     }
 
-    /** Diagnostics only: when set, every request's due time (nanoTime) and latency (µs). */
-    static volatile java.util.function.BiConsumer<Long, Long> timeline;
-
     private final int port;
     private final int connections;
     /** Open connections, kept from one phase to the next: a phase does not start with connects. */
@@ -108,11 +105,7 @@ final class LoadGenerator {
                             }
                             connection = null;
                         }
-                        long micros = (System.nanoTime() - due) / 1000;
-                        latency.recordValue(Math.min(latency.getHighestTrackableValue(), micros));
-                        if (timeline != null) {
-                            timeline.accept(due, micros);
-                        }
+                        latency.recordValue(Math.min(latency.getHighestTrackableValue(), (System.nanoTime() - due) / 1000));
                         if (status / 100 == 2) {
                             accepted.incrementAndGet();
                             onAccepted.accept(payload.id());
