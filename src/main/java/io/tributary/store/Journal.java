@@ -42,6 +42,11 @@ public final class Journal implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Journal.class);
     private static final int MAX_BATCH = 256;
+    /**
+     * How long a caller waits for its commit, and a statement may run: a database that hangs turns
+     * into errors (a 500 the provider retries), not into threads parked for good.
+     */
+    private static final int TIMEOUT_SECONDS = 30;
 
     private final DataSource db;
     private final Clock clock;
@@ -99,9 +104,11 @@ public final class Journal implements AutoCloseable {
 
     private static boolean await(CompletableFuture<Boolean> done) {
         try {
-            return done.get();
+            return done.get(TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("not stored: " + describe(e.getCause()));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("not stored within " + TIMEOUT_SECONDS + " s (is the database reachable?)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while storing", e);
@@ -164,6 +171,7 @@ public final class Journal implements AutoCloseable {
                 int[] inserted = null;
                 if (batch.stream().anyMatch(p -> p.ifNew() != null)) {
                     try (PreparedStatement insert = c.prepareStatement(statements.insertNew())) {
+                        insert.setQueryTimeout(TIMEOUT_SECONDS);
                         for (Pending p : batch) {
                             if (p.ifNew() != null) {
                                 statements.bindInsertNew(insert, p.ifNew(), now);
@@ -175,6 +183,7 @@ public final class Journal implements AutoCloseable {
                 }
                 int at = 0;
                 try (PreparedStatement upsert = c.prepareStatement(statements.upsert())) {
+                    upsert.setQueryTimeout(TIMEOUT_SECONDS);
                     boolean any = false;
                     for (int i = 0; i < batch.size(); i++) {
                         Pending p = batch.get(i);

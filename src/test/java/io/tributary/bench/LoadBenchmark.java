@@ -106,14 +106,19 @@ public final class LoadBenchmark {
                 long before = received(receiving);
                 Instant start = Instant.now();
                 LoadGenerator.Outcome run = load.closedLoop(webhook, phase, () -> payload(tenant), id -> { });
+                Instant ingestEnd = Instant.now();
+                long atIngestEnd = received(receiving);
                 boolean drained = awaitDeliveries(receiving, before + run.accepted() * n, Duration.ofSeconds(300));
-                double deliveredPerSecond = (received(receiving) - before) / seconds(start, Instant.now());
+                Instant drainEnd = Instant.now();
+                double deliveredPerSecond = (received(receiving) - before) / seconds(start, drainEnd);
+                double drainPerSecond = (received(receiving) - atIngestEnd) / seconds(ingestEnd, drainEnd);
                 row(report, who + ", full speed: accepted events/s", "%.0f", run.acceptedPerSecond());
                 row(report, who + ", full speed: delivered/s (until all arrived)", "%.0f", deliveredPerSecond);
+                row(report, who + ": delivered/s once ingest stopped (the backlog's drain)", "%.0f", drainPerSecond);
                 row(report, who + ", full speed: ledger posted = accepted + rejected; accepted x " + n + " = delivered", "%s",
                         ledger(run, n, received(receiving) - before, drained));
 
-                // Delay: a fixed rate both sides sustain (70 % of the lower of the two rates above).
+                // Delay: a fixed rate both sides sustain (70 % of the lower of ingest and delivery while ingesting).
                 double sustained = 0.7 * Math.min(run.acceptedPerSecond(), deliveredPerSecond / n);
                 Map<String, Instant> acceptedAt = new ConcurrentHashMap<>();
                 long beforeFixed = received(receiving);
