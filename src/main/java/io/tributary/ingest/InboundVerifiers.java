@@ -61,7 +61,7 @@ final class InboundVerifiers {
     }
 
     private static String macAlgorithm(String sourceId, String algorithm) {
-        String a = algorithm == null ? "SHA-256" : algorithm.toUpperCase(Locale.ROOT).replace("-", "");
+        String a = (algorithm == null ? "SHA-256" : algorithm).toUpperCase(Locale.ROOT).replace("-", "");
         return switch (a) {
             case "SHA256", "HMACSHA256" -> "HmacSHA256";
             case "SHA1", "HMACSHA1" -> "HmacSHA1";

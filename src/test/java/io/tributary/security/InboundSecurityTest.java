@@ -44,6 +44,9 @@ import org.springframework.test.context.TestPropertySource;
         "tributary.sources.hm.auth.encoding=base64",
         "tributary.sources.hm.auth.prefix=sha1=",
         "tributary.sources.hm.auth.secrets=hm-secret",
+        "tributary.sources.hd.provider=mailstand",
+        "tributary.sources.hd.auth.type=hmac",
+        "tributary.sources.hd.auth.secrets=hd-secret",
         "tributary.sources.tq.provider=mailstand",
         "tributary.sources.tq.auth.type=token",
         "tributary.sources.tq.auth.secrets=query-token-1",
@@ -147,6 +150,12 @@ class InboundSecurityTest {
         assertRefused(client.post("/webhooks/groupmail/hm", gm, "X-Hub-Signature", "sha1=" + b64.substring(1)), 401);
 
         String ms = "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"open\",\"to\":\"contact_1\"}";
+        // hmac with its defaults: X-Signature, SHA-256, hex, no prefix
+        byte[] signed = ("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"open\",\"to\":\"contact_2\"}").getBytes(StandardCharsets.UTF_8);
+        assertThat(client.post("/webhooks/mailstand/hd", signed, "X-Signature", hmac("HmacSHA256", "hd-secret", signed)).status())
+                .isEqualTo(202);
+        assertRefused(client.post("/webhooks/mailstand/hd", signed, "X-Signature", hmac("HmacSHA256", "other-secret", signed)), 401);
+
         assertThat(client.post("/webhooks/mailstand/tq?token=query-token-1", ms).status()).isEqualTo(202);
         assertRefused(client.post("/webhooks/mailstand/tq?token=query-token-2", ms), 401);
         assertRefused(client.post("/webhooks/mailstand/tq", ms), 401);
