@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * Deliveries, dead letters and each subscription's run of consecutive failures, in Hazelcast maps
  * shared by the cluster. Deliveries change on every attempt, so they are written by the
- * {@link Journal} (group commit) before they are put into memory; the rest are written through. Deliveries and dead letters are JSON values, so they can be queried by
+ * {@link Journal} (group commit) before they are put into memory; the rest are written through.
+ * Deliveries and dead letters are JSON values, so they can be queried by
  * field ({@code eventId}, {@code subscriptionId}, {@code held}) where they live.
  */
 public final class DeliveryStore {

@@ -18,7 +18,8 @@ import javax.sql.DataSource;
 
 /**
  * Writes one Hazelcast map through to the {@code tributary_entry} table (write-through: a
- * {@code set} returns only once the row is committed), and loads it back after a restart.
+ * {@code set} returns only once the row is committed), and loads it back after a restart. The maps
+ * the {@link Journal} writes (events, deliveries) use only its loading half.
  *
  * <p>Only a key's partition owner writes it, so an update-else-insert needs no lock and works the
  * same on H2 and PostgreSQL.

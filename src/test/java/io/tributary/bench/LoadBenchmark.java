@@ -37,6 +37,8 @@ public final class LoadBenchmark {
 
     private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
     private static final int CONNECTIONS = Integer.getInteger("bench.connections", 32);
+    /** The benchmark source's HMAC secret (a throwaway: the process lives for one run). */
+    private static final String SECRET = "bench-" + java.util.UUID.randomUUID();
 
     /** For the admin calls (subscriptions); the load itself goes through {@link LoadGenerator}. */
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -64,6 +66,10 @@ public final class LoadBenchmark {
                 "--tributary.store.data-dir=" + work.resolve("data"),
                 "--tributary.delivery.allowed-networks=127.0.0.0/8",
                 "--tributary.delivery.max-in-flight=16",
+                // The source posted to requires a signature, as a production source would.
+                "--tributary.sources.bench.provider=mailstand", "--tributary.sources.bench.tenant=bench",
+                "--tributary.sources.bench.auth.type=hmac", "--tributary.sources.bench.auth.header=X-Signature",
+                "--tributary.sources.bench.auth.prefix=sha256=", "--tributary.sources.bench.auth.secrets=" + SECRET,
                 "--camel.main.routes-include-pattern=classpath:routes/*.camel.yaml,file:src/test/resources/bench/bare.camel.yaml",
                 "--logging.level.root=WARN"));
         Process app = new ProcessBuilder(command)
@@ -72,7 +78,7 @@ public final class LoadBenchmark {
         LoadGenerator load = new LoadGenerator(port, CONNECTIONS);
         Duration phase = Duration.ofSeconds(SECONDS);
         Duration warmUp = Duration.ofSeconds(Math.max(5, SECONDS / 2));
-        String webhook = "/webhooks/mailstand/demo";
+        String webhook = "/webhooks/mailstand/bench";
         try {
             String base = "http://127.0.0.1:" + port;
             waitUntilUp(base);
@@ -157,7 +163,18 @@ public final class LoadBenchmark {
                 + "\"to\":\"contact_" + n + "\",\"to_email\":\"jane" + n + "@example.com\",\"subject\":\"Quick Question\","
                 + "\"text\":\"Hi Jane, do you have 10 minutes this week?\",\"html\":\"<p>Hi Jane</p>\","
                 + "\"uni_id\":\"CABssC8717987kjaWfj9YoiiH=z52FDe31w65XiHdTeXWk4fWBg@mail.gmail.com\",\"created_at\":1654703617}";
-        return new LoadGenerator.Payload(id, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new LoadGenerator.Payload(id, bytes, "X-Signature: sha256=" + sign(bytes) + "\r\n");
+    }
+
+    private static String sign(byte[] body) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String ledger(LoadGenerator.Outcome o) {
@@ -172,7 +189,7 @@ public final class LoadBenchmark {
     }
 
     private static long received(List<TestReceiver> subscribers) {
-        return subscribers.stream().mapToLong(s -> s.received().size()).sum();
+        return subscribers.stream().mapToLong(s -> s.count()).sum();
     }
 
     private static double seconds(Instant from, Instant to) {
@@ -192,7 +209,7 @@ public final class LoadBenchmark {
     private static boolean awaitDeliveries(List<TestReceiver> subscribers, long expected, Duration max) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
         while (System.nanoTime() < deadline) {
-            if (subscribers.stream().mapToLong(s -> s.received().size()).sum() >= expected) {
+            if (subscribers.stream().mapToLong(s -> s.count()).sum() >= expected) {
                 return true;
             }
             TimeUnit.MILLISECONDS.sleep(200); // polling the subscribers' counters

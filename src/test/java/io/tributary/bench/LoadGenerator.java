@@ -24,8 +24,11 @@ import org.HdrHistogram.Histogram;
  */
 final class LoadGenerator {
 
-    /** One request's body and the id the subscribers will see for it. */
-    record Payload(String id, byte[] body) {
+    /**
+     * One request: its body, the id the subscribers will see for it, and extra header lines (each
+     * ending in CRLF; a signature), empty for none.
+     */
+    record Payload(String id, byte[] body, String headers) {
     }
 
     /** What a phase measured. Latency in microseconds, from when each request was due. */
@@ -93,7 +96,7 @@ final class LoadGenerator {
                             if (connection == null) {
                                 connection = new Connection(port);
                             }
-                            status = connection.post(path, payload.body());
+                            status = connection.post(path, payload.body(), payload.headers());
                             if (connection.closing) {
                                 connection.close();
                                 connection = null;
@@ -154,9 +157,9 @@ final class LoadGenerator {
         /** The server said it closes the connection after this response: open a new one for the next. */
         boolean closing;
 
-        int post(String path, byte[] body) throws IOException {
-            byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        int post(String path, byte[] body, String headers) throws IOException {
+            byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n" + headers
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
             byte[] request = new byte[head.length + body.length];
             System.arraycopy(head, 0, request, 0, head.length);
             System.arraycopy(body, 0, request, head.length, body.length);
