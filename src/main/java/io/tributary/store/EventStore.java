@@ -44,15 +44,15 @@ public final class EventStore {
      * dedup window's memory was lost to a restart), and with it {@code with}, in one transaction. The
      * database answers whether the id is new: nothing is read before the insert.
      *
+     * <p>The new event is not put into memory: the fan-out hands it to its deliveries, and the map
+     * loads it from the database when it is asked for (the API, a recovered delivery). Kept out of
+     * the heap, a node's events cost no garbage-collection work.
+     *
      * @return whether it was new (and so stored)
      */
     public boolean saveNew(StoredEvent event, List<Journal.Row> with) {
         String value = write(event);
-        if (!journal.insertNew(new Journal.Row(DurableMaps.EVENTS, event.id(), value), with == null ? List.of() : with)) {
-            return false;
-        }
-        events.set(event.id(), value);
-        return true;
+        return journal.insertNew(new Journal.Row(DurableMaps.EVENTS, event.id(), value), with == null ? List.of() : with);
     }
 
     public Optional<StoredEvent> event(String id) {

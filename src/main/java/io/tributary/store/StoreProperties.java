@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param retention    how long events, quarantine entries, deliveries and dead letters are kept
  * @param purgeEvery   how often rows past the retention are deleted
- * @param eventsInMemory how many events a node keeps in memory; older ones are read from the database
+ * @param eventsInMemory how many events a node keeps in memory once read (new events go only to the
+ *                     database; the least recently read are dropped first)
  */
 @ConfigurationProperties("tributary.store")
 public record StoreProperties(@DefaultValue("30d") Duration retention,
