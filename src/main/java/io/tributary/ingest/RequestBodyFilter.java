@@ -51,7 +51,7 @@ final class RequestBodyFilter extends OncePerRequestFilter {
             tooLarge(request, response);
             return;
         }
-        byte[] body = readAtMost(request.getInputStream(), maxBytes + 1);
+        byte[] body = read(request.getInputStream(), declared, maxBytes + 1);
         if (body.length > maxBytes) {
             tooLarge(request, response);
             return;
@@ -65,7 +65,28 @@ final class RequestBodyFilter extends OncePerRequestFilter {
         return request.getAttribute(RAW_BODY) instanceof byte[] body ? body : new byte[0];
     }
 
-    private static byte[] readAtMost(InputStream in, long limit) throws IOException {
+    /**
+     * The body, read into an array of its declared length when it has one (no 8 KB read buffers to
+     * throw away per request), else at most {@code limit} bytes. A body longer than it declared
+     * comes back longer, so the size check still sees it.
+     */
+    private static byte[] read(InputStream in, long declared, long limit) throws IOException {
+        if (declared >= 0 && declared < limit) {
+            byte[] body = new byte[(int) declared];
+            int n = in.readNBytes(body, 0, body.length);
+            int more = in.read();
+            if (n == body.length && more < 0) {
+                return body;
+            }
+            byte[] rest = more < 0 ? new byte[0] : in.readNBytes((int) Math.min(limit - n - 1, Integer.MAX_VALUE - 8));
+            byte[] all = new byte[n + (more < 0 ? 0 : 1) + rest.length];
+            System.arraycopy(body, 0, all, 0, n);
+            if (more >= 0) {
+                all[n] = (byte) more;
+                System.arraycopy(rest, 0, all, n + 1, rest.length);
+            }
+            return all;
+        }
         return in.readNBytes((int) Math.min(limit, Integer.MAX_VALUE - 8));
     }
 
@@ -106,7 +127,9 @@ final class RequestBodyFilter extends OncePerRequestFilter {
 
         @Override
         public java.io.BufferedReader getReader() {
-            return new java.io.BufferedReader(new java.io.InputStreamReader(getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            // Sized to the body: Camel reads it once into a String; the default 8 KB buffer is garbage.
+            return new java.io.BufferedReader(new java.io.StringReader(new String(body, java.nio.charset.StandardCharsets.UTF_8)),
+                    Math.max(16, Math.min(body.length, 8192)));
         }
 
         @Override
