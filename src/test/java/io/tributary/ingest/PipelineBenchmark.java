@@ -67,7 +67,7 @@ public class PipelineBenchmark {
         var data = Files.createTempDirectory("tributary-pipeline");
         app = new SpringApplicationBuilder(TributaryApplication.class)
                 .run("--server.port=0", "--tributary.store.data-dir=" + data, "--logging.level.root=WARN",
-                        "--tributary.store.url=" + System.getProperty("bench.store.url", "jdbc:h2:file:" + data + "/tributary;WRITE_DELAY=0"));
+                        "--tributary.store.url=" + System.getProperty("bench.store.url", "jdbc:h2:file:" + data + "/tributary;WRITE_DELAY=0;CACHE_SIZE=1024"));
         verifier = InboundVerifiers.of("bench", new SourceProperties.Auth("dailydraft-signature", List.of(SECRET),
                 null, null, null, null, null, null, null));
         parser = app.getBean(PayloadParser.class);
