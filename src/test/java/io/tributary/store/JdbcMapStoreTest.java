@@ -8,27 +8,20 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /** The map store and the retention purge on a real database: H2, and PostgreSQL where CI provides one. */
 class JdbcMapStoreTest {
 
     static Stream<Arguments> databases() {
-        List<Arguments> dbs = new ArrayList<>();
-        dbs.add(Arguments.of("h2", new DriverManagerDataSource("jdbc:h2:mem:store-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "")));
-        PostgresDatabases.fresh().ifPresent(pg -> dbs.add(Arguments.of("postgresql", new DriverManagerDataSource(pg.url(), pg.user(), pg.password()))));
-        return dbs.stream().peek(a -> Flyway.configure().dataSource((DataSource) a.get()[1]).load().migrate());
+        return PostgresDatabases.h2AndPostgres("store");
     }
 
     @ParameterizedTest(name = "{0}")

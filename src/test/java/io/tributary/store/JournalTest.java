@@ -7,9 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.store.Journal.Row;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -17,20 +15,15 @@ import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /** The journal's group commit on a real database: H2, and PostgreSQL where CI provides one. */
 class JournalTest {
 
     static Stream<Arguments> databases() {
-        List<Arguments> dbs = new ArrayList<>();
-        dbs.add(Arguments.of("h2", new DriverManagerDataSource("jdbc:h2:mem:journal-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "")));
-        PostgresDatabases.fresh().ifPresent(pg -> dbs.add(Arguments.of("postgresql", new DriverManagerDataSource(pg.url(), pg.user(), pg.password()))));
-        return dbs.stream().peek(a -> Flyway.configure().dataSource((DataSource) a.get()[1]).load().migrate());
+        return PostgresDatabases.h2AndPostgres("journal");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -4,8 +4,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.params.provider.Arguments;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * A real PostgreSQL for the store tests, where {@code TRIBUTARY_TEST_POSTGRES_URL} (and _USER,
@@ -19,6 +26,17 @@ public final class PostgresDatabases {
     }
 
     private PostgresDatabases() {
+    }
+
+    /**
+     * Arguments for a parameterized store test: an in-memory H2 database named {@code name}-..., and a
+     * fresh PostgreSQL database where one is provided; each migrated by Flyway.
+     */
+    static Stream<Arguments> h2AndPostgres(String name) {
+        List<Arguments> dbs = new ArrayList<>();
+        dbs.add(Arguments.of("h2", new DriverManagerDataSource("jdbc:h2:mem:" + name + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "")));
+        fresh().ifPresent(pg -> dbs.add(Arguments.of("postgresql", new DriverManagerDataSource(pg.url(), pg.user(), pg.password()))));
+        return dbs.stream().peek(a -> Flyway.configure().dataSource((DataSource) a.get()[1]).load().migrate());
     }
 
     public static Optional<Database> fresh() {
