@@ -7,6 +7,7 @@ import io.tributary.WebhookClient;
 import io.tributary.WebhookClient.Answer;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,33 @@ class WebhookRequestTest {
         assertThat(retry.status()).isEqualTo(200);
         assertThat(retry.json().get("status").asText()).isEqualTo("duplicate");
         assertThat(retry.json().get("id").asText()).isEqualTo(id);
+    }
+
+    @Test
+    void theSameEventPostedConcurrentlyIsAcceptedOnce() throws Exception {
+        // The dedup window takes a key only once a request completes, so concurrent copies all reach
+        // the store, whose insert-if-absent lets exactly one in.
+        String id = "evt_" + UUID.randomUUID();
+        java.util.concurrent.ExecutorService posters = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Answer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(posters.submit(() -> {
+                    start.await();
+                    return client.post("/webhooks/mailstand/demo", mailstandClick(id));
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var answer : answers) {
+                statuses.add(answer.get().status());
+            }
+            assertThat(statuses).containsOnly(202, 200).filteredOn(s -> s == 202).hasSize(1);
+        } finally {
+            posters.shutdownNow();
+        }
+        assertThat(client.get("/api/v1/events/" + id).status()).isEqualTo(200);
     }
 
     @Test
