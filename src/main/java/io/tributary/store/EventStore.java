@@ -10,8 +10,8 @@ import java.util.Optional;
 /**
  * Accepted events and quarantined payloads, in Hazelcast maps shared by the cluster. Values are kept
  * as JSON text: compact, readable in any tool, and one column in the database behind these maps.
- * Events are written by the {@link Journal} and then put into memory; quarantine entries are
- * written through by the map.
+ * Events are written by the {@link Journal}; a new one goes only to the database, and the map loads
+ * it when it is read. Quarantine entries are written through by the map.
  */
 public final class EventStore {
 
