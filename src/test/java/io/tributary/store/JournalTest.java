@@ -76,6 +76,34 @@ class JournalTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aConnectionTheDatabaseDroppedCostsNoWrite(String name, DataSource db) throws Exception {
+        try (Journal journal = new Journal(db, Clock.systemUTC(), new SimpleMeterRegistry(), Duration.ofMinutes(5))) {
+            journal.write(List.of(new Row("deliveries", "before", "x"))); // the writer now holds its connection
+            dropOtherSessions(name, db);
+
+            assertThat(journal.insertNew(new Row("events", "after", "v"), List.of(new Row("deliveries", "after/s", "p"))))
+                    .as("written on a fresh connection").isTrue();
+            assertThat(loader(db, "events").load("after")).isEqualTo("v");
+            assertThat(loader(db, "deliveries").loadAllKeys()).containsExactlyInAnyOrder("before", "after/s");
+        }
+    }
+
+    /** Ends every session on the database but this one, as a restart or a network cut would. */
+    private static void dropOtherSessions(String name, DataSource db) throws java.sql.SQLException {
+        String sql = name.equals("h2")
+                ? "SELECT ABORT_SESSION(SESSION_ID) FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID <> SESSION_ID()"
+                : "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
+        try (java.sql.Connection c = db.getConnection(); java.sql.Statement s = c.createStatement(); java.sql.ResultSet r = s.executeQuery(sql)) {
+            int dropped = 0;
+            while (r.next()) {
+                dropped += r.getBoolean(1) ? 1 : 0;
+            }
+            assertThat(dropped).as("the journal's connection was dropped").isGreaterThanOrEqualTo(1);
+        }
+    }
+
     private static JdbcMapStore<String> loader(DataSource db, String map) {
         return new JdbcMapStore<>(db, map, Function.identity(), Function.identity(), true, Duration.ofDays(1), Clock.systemUTC());
     }
