@@ -1,6 +1,10 @@
 package io.tributary.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.mapping.EventNormalizer;
@@ -16,6 +20,18 @@ class IngestConfiguration {
 
     /** Hazelcast map of the provider deliveries seen within the dedup window. */
     static final String DEDUP_MAP = io.tributary.store.DurableMaps.DEDUP;
+
+    /**
+     * The dedup window, in memory only, bounded: past {@code dedup-max-entries} per member the least
+     * recently used keys are dropped. The store stays the authority on what is new, so a retry whose
+     * key was dropped is still answered {@code duplicate}; the window only answers it sooner.
+     */
+    @Bean
+    MapConfig dedupMap(IngestProperties properties) {
+        return new MapConfig(DEDUP_MAP).setBackupCount(1).setEvictionConfig(new EvictionConfig()
+                .setEvictionPolicy(EvictionPolicy.LRU).setMaxSizePolicy(MaxSizePolicy.PER_NODE)
+                .setSize(properties.dedupMaxEntries()));
+    }
 
     @Bean
     HazelcastDedupRepository dedupRepository(HazelcastInstance hazelcast, IngestProperties properties) {

@@ -12,6 +12,8 @@ import org.springframework.util.unit.DataSize;
  * @param dedupWindow how long a provider delivery is remembered, so that the provider's retries of it
  *                    are answered {@code duplicate}; longer than the slowest provider retry schedule
  *                    (DailyDraft retries for about 27 hours)
+ * @param dedupMaxEntries most keys the dedup window keeps per member (about 250 bytes each); beyond it
+ *                    the least recently used are dropped, and the store answers their retries instead
  * @param maxDepth    deepest JSON nesting accepted in a body
  * @param maxStringLength longest JSON string accepted in a body
  * @param trustedProxies CIDRs of the proxies whose {@code X-Forwarded-For} is believed; empty: none
@@ -20,6 +22,7 @@ import org.springframework.util.unit.DataSize;
 public record IngestProperties(
         @DefaultValue("1MB") DataSize maxBodySize,
         @DefaultValue("48h") Duration dedupWindow,
+        @DefaultValue("1000000") int dedupMaxEntries,
         @DefaultValue("64") int maxDepth,
         @DefaultValue("256KB") DataSize maxStringLength,
         @DefaultValue java.util.List<String> trustedProxies) {

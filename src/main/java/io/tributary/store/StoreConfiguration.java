@@ -73,11 +73,6 @@ class StoreConfiguration {
                 Integer::valueOf, true, Duration.ofDays(36500), Clock.systemUTC()), null);
     }
 
-    @Bean
-    MapConfig dedupMap() {
-        return new MapConfig(DurableMaps.DEDUP).setBackupCount(1);
-    }
-
     @Bean(destroyMethod = "close")
     Journal journal(DataSource db, ObjectProvider<FlywayMigrationInitializer> migrated, MeterRegistry meters) {
         migrated.getIfAvailable();

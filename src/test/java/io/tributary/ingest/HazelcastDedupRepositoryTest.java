@@ -7,9 +7,11 @@ import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 
 /** The dedup repository on a real Hazelcast member. */
 class HazelcastDedupRepositoryTest {
@@ -22,6 +24,8 @@ class HazelcastDedupRepositoryTest {
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.getNetworkConfig().setPort(5901).getJoin().getMulticastConfig().setEnabled(false);
         config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+        config.addMapConfig(new IngestConfiguration().dedupMap(new IngestProperties(DataSize.ofMegabytes(1),
+                Duration.ofHours(48), 1_000, 64, DataSize.ofKilobytes(256), List.of())));
         member = Hazelcast.newHazelcastInstance(config);
     }
 
@@ -38,6 +42,17 @@ class HazelcastDedupRepositoryTest {
         assertThat(repo.contains("evt_1")).isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> !repo.contains("evt_1"));
         assertThat(repo.add("evt_1")).isTrue();
+    }
+
+    @Test
+    void theWindowHoldsAtMostItsConfiguredNumberOfKeys() {
+        var repo = new HazelcastDedupRepository(member.getMap(IngestConfiguration.DEDUP_MAP), Duration.ofHours(48));
+        for (int i = 0; i < 20_000; i++) {
+            assertThat(repo.add("evt_bounded_" + i)).isTrue();
+        }
+        assertThat(member.getMap(IngestConfiguration.DEDUP_MAP).size()).as("bounded near dedup-max-entries (1000)")
+                .isPositive().isLessThanOrEqualTo(1_100);
+        assertThat(repo.add("evt_bounded_19999")).as("the most recent key is kept").isFalse();
     }
 
     @Test
