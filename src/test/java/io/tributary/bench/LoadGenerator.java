@@ -32,7 +32,19 @@ final class LoadGenerator {
     }
 
     /** What a phase measured. Latency in microseconds, from when each request was due. */
-    record Outcome(long posted, long accepted, long rejected, double acceptedPerSecond, Histogram latencyUs) {
+    record Outcome(long posted, long accepted, long rejected, double seconds, Histogram latencyUs) {
+
+        double acceptedPerSecond() {
+            return accepted / seconds;
+        }
+
+        /** This phase and {@code other} as one: counts and time added, latencies merged. */
+        Outcome plus(Outcome other) {
+            Histogram both = latencyUs.copy();
+            both.add(other.latencyUs);
+            return new Outcome(posted + other.posted, accepted + other.accepted, rejected + other.rejected,
+                    seconds + other.seconds, both);
+        }
     }
 
     private final int port;
@@ -133,7 +145,7 @@ final class LoadGenerator {
         double seconds = (System.nanoTime() - start) / 1e9;
         Histogram all = new Histogram(120_000_000L, 3);
         latencies.forEach(all::add);
-        return new Outcome(accepted.get() + rejected.get(), accepted.get(), rejected.get(), accepted.get() / seconds, all);
+        return new Outcome(accepted.get() + rejected.get(), accepted.get(), rejected.get(), seconds, all);
     }
 
     /** One keep-alive HTTP/1.1 connection: writes a POST, reads the status and skips the body. */
