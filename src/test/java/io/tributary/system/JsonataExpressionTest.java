@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The caching evaluator answers exactly as JSONata4Java's own, on the constructs whose steps it
- * replaces (string literals, field names) and on the array constructor that reads their marker.
+ * replaces (string literals, field names, variable recalls) and on the array constructor that reads
+ * their marker.
  */
 class JsonataExpressionTest {
 
@@ -29,7 +30,9 @@ class JsonataExpressionTest {
             "\"esc\\\"aped\\n\\u00e9\"", "[a.b, 'x', n]", "[['nested', n], s, [list.id]]", "list.tags", "[list.tags]",
             "list.[id, tags]", "{'k': s, \"k2\": [n, 'lit'], 'nested': {'deep': a.b[0]}}", "list[id = '2'].tags",
             "$exists(a.missing) ? 'yes' : 'no'", "$string(n) & '-' & s", "[1, 2, 3][$ > 1]", "a.b[0] + n",
-            "$lowercase('ABC') & $v", "{'v': $v, 'arr': [$v, s]}", "missing.path", "[missing, 'only']"})
+            "$lowercase('ABC') & $v", "{'v': $v, 'arr': [$v, s]}", "missing.path", "[missing, 'only']",
+            "($x := n; $x + 1)", "($f := function($a) { $a & $v }; $f(s) & $f('t'))", "[$v, $v]", "[$v, [$v]]",
+            "$missing", "($t := {'k': 'one'}; $lookup($t, 'k') & $v)"})
     void answersAsTheLibraryItselfDoes(String expression) throws Exception {
         JsonNode input = JSON.readTree(INPUT);
         Expressions plain = Expressions.parse(expression);
