@@ -60,8 +60,7 @@ public final class Journal implements AutoCloseable {
      * spent a quarter of the writer's time parsing them again for every commit), handed back to the
      * pool once the queue is idle or a commit failed.
      */
-    private Connection connection;
-    private Statements statements;
+    private Session session;
     private final long keepIdleNanos;
     private final Timer commits;
     private final DistributionSummary batches;
@@ -217,7 +216,7 @@ public final class Journal implements AutoCloseable {
     private boolean[] commit(List<Pending> batch) throws SQLException {
         Timestamp now = Timestamp.from(clock.instant());
         boolean[] fresh = new boolean[batch.size()];
-        Statements s = statements();
+        Session s = session();
         try {
             int[] inserted = null;
             if (batch.stream().anyMatch(p -> p.ifNew() != null)) {
@@ -246,10 +245,10 @@ public final class Journal implements AutoCloseable {
             if (any) {
                 s.upsert().executeBatch();
             }
-            connection.commit();
+            s.connection().commit();
         } catch (SQLException | RuntimeException | Error e) {
             try {
-                connection.rollback();
+                s.connection().rollback();
             } catch (SQLException | RuntimeException | Error rollback) {
                 e.addSuppressed(rollback); // a dropped connection cannot roll back: the database already has
             } finally {
@@ -260,9 +259,9 @@ public final class Journal implements AutoCloseable {
         return fresh;
     }
 
-    /** The writer's statements, on a connection taken from the pool if it holds none. */
-    private Statements statements() throws SQLException {
-        if (statements == null) {
+    /** The writer's session: a connection taken from the pool if it holds none, and its statements. */
+    private Session session() throws SQLException {
+        if (session == null) {
             Connection c = db.getConnection();
             try {
                 c.setAutoCommit(false);
@@ -271,28 +270,26 @@ public final class Journal implements AutoCloseable {
                 PreparedStatement upsert = c.prepareStatement(sql.upsert());
                 insertNew.setQueryTimeout(TIMEOUT_SECONDS);
                 upsert.setQueryTimeout(TIMEOUT_SECONDS);
-                connection = c;
-                statements = new Statements(sql, insertNew, upsert);
+                session = new Session(c, sql, insertNew, upsert);
             } catch (SQLException | RuntimeException e) {
                 c.close();
                 throw e;
             }
         }
-        return statements;
+        return session;
     }
 
     /** Hands the writer's connection back to the pool (which closes its statements). */
     private void release() {
-        if (connection == null) {
+        if (session == null) {
             return;
         }
         try {
-            connection.close();
+            session.connection().close();
         } catch (SQLException e) {
             log.warn("the journal's connection did not close cleanly ({})", describe(e));
         } finally {
-            connection = null;
-            statements = null;
+            session = null;
         }
     }
 
@@ -309,8 +306,8 @@ public final class Journal implements AutoCloseable {
         writer.join(10_000);
     }
 
-    /** The writer's prepared statements. */
-    private record Statements(Sql sql, PreparedStatement insertNew, PreparedStatement upsert) {
+    /** The writer's connection and its prepared statements. */
+    private record Session(Connection connection, Sql sql, PreparedStatement insertNew, PreparedStatement upsert) {
     }
 
     /** The two statements, in the database's own words: PostgreSQL's ON CONFLICT, H2's MERGE. */
