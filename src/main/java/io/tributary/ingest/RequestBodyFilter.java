@@ -127,9 +127,7 @@ final class RequestBodyFilter extends OncePerRequestFilter {
 
         @Override
         public java.io.BufferedReader getReader() {
-            // Sized to the body: Camel reads it once into a String; the default 8 KB buffer is garbage.
-            return new java.io.BufferedReader(new java.io.StringReader(new String(body, java.nio.charset.StandardCharsets.UTF_8)),
-                    Math.max(16, Math.min(body.length, 8192)));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
         }
 
         @Override

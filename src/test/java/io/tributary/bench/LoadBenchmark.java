@@ -292,8 +292,4 @@ public final class LoadBenchmark {
         }
         throw new IllegalStateException("Tributary did not start");
     }
-
-
-
-
 }
