@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The caching evaluator answers exactly as JSONata4Java's own, on the constructs whose steps it
- * replaces (string literals, field names, variable recalls) and on the array constructor that reads
+ * replaces (string literals, field names, variable recalls, object constructors) and on the array constructor that reads
  * their marker.
  */
 class JsonataExpressionTest {
@@ -32,7 +32,10 @@ class JsonataExpressionTest {
             "$exists(a.missing) ? 'yes' : 'no'", "$string(n) & '-' & s", "[1, 2, 3][$ > 1]", "a.b[0] + n",
             "$lowercase('ABC') & $v", "{'v': $v, 'arr': [$v, s]}", "missing.path", "[missing, 'only']",
             "($x := n; $x + 1)", "($f := function($a) { $a & $v }; $f(s) & $f('t'))", "[$v, $v]", "[$v, [$v]]",
-            "$missing", "($t := {'k': 'one'}; $lookup($t, 'k') & $v)"})
+            "$missing", "($t := {'k': 'one'}; $lookup($t, 'k') & $v)", "{}", "{'a': 1, 'b': missing, 'c': {'d': $v}}",
+            "list.{'id': id, \"t\\\"q\": tags[0]}", "{s: n, 'k': 1}", "{'f': function($a) { $a }}",
+            "($g := function($a) { $a }; {'g': $g, 'len': $length, 'none': $nothing, 'v': $v})",
+            "$string({'b': true, 'n': null, 'x': 1.5})"})
     void answersAsTheLibraryItselfDoes(String expression) throws Exception {
         JsonNode input = JSON.readTree(INPUT);
         Expressions plain = Expressions.parse(expression);
