@@ -320,9 +320,11 @@ public final class Journal implements AutoCloseable {
                 return new Sql(insert + "NOTHING",
                         insert + "UPDATE SET entry_value = EXCLUDED.entry_value, updated_at = EXCLUDED.updated_at", false);
             }
-            // H2: one writer per database file, so a NOT EXISTS insert cannot race another node's.
+            // H2: one writer per database file, so a NOT EXISTS insert cannot race another node's. The
+            // value is cast to the column's own type (TEXT is CHARACTER VARYING in H2 2): a CLOB cast
+            // encoded every event to UTF-8 and decoded it back, per row.
             return new Sql("INSERT INTO tributary_entry (map_name, entry_key, entry_value, updated_at)"
-                    + " SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS CLOB), CAST(? AS TIMESTAMP)"
+                    + " SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS TIMESTAMP)"
                     + " WHERE NOT EXISTS (SELECT 1 FROM tributary_entry WHERE map_name = ? AND entry_key = ?)",
                     "MERGE INTO tributary_entry (map_name, entry_key, entry_value, updated_at) KEY (map_name, entry_key)"
                             + " VALUES (?, ?, ?, ?)", true);
