@@ -25,7 +25,9 @@ import org.HdrHistogram.Histogram;
  * defaults (H2 file store), real Mailstand payloads posted by a lean HTTP/1.1 generator
  * ({@link LoadGenerator}), subscribers on loopback counting deliveries, and the bare endpoint of the
  * same server stack measured in the same run. Deliveries are measured twice: their rate with ingest at
- * full speed, and their delay at a fixed rate both sides sustain.
+ * full speed, and their delay at a fixed rate both sides sustain. Beside the rates it reports the CPU
+ * the Tributary process spent per request (from {@code /proc}), which this shared machine's noise moves
+ * far less than it moves the rates.
  *
  * <pre>mvn -B -Pbenchmark verify</pre> (or run this class's main after {@code mvn package}). Prints a
  * Markdown report and writes it to {@code target/benchmarks/load.md}. Sizes: {@code -Dbench.seconds}
@@ -106,22 +108,33 @@ public final class LoadBenchmark {
                 load.closedLoop(webhook, Duration.ofSeconds(5), () -> payload("bench"), id -> { });
             }
             Duration half = phase.dividedBy(2);
+            // The CPU the Tributary process spends per request (its user + system time over what it
+            // answered): what an event costs, steadier on this shared machine than the rates are.
+            long cpu0 = cpuTicks(app.pid());
             LoadGenerator.Outcome bare = load.closedLoop("/bench/bare", half, () -> payload("bench"), id -> { });
+            long cpu1 = cpuTicks(app.pid());
             LoadGenerator.Outcome full = load.closedLoop(webhook, half, () -> payload("bench"), id -> { });
+            long cpu2 = cpuTicks(app.pid());
             bare = bare.plus(load.closedLoop("/bench/bare", half, () -> payload("bench"), id -> { }));
+            long cpu3 = cpuTicks(app.pid());
             full = full.plus(load.closedLoop(webhook, half, () -> payload("bench"), id -> { }));
+            long cpu4 = cpuTicks(app.pid());
             row(report, "bare endpoint (same stack): requests/s", "%.0f", bare.acceptedPerSecond());
             row(report, "Tributary: durably accepted events/s (no subscriber)", "%.0f", full.acceptedPerSecond());
             row(report, "ratio to the bare endpoint", "%.0f %%", 100 * full.acceptedPerSecond() / bare.acceptedPerSecond());
+            row(report, "process CPU per request, full speed: bare / Tributary", "%s",
+                    micros(cpu1 - cpu0 + cpu3 - cpu2, bare.accepted()) + " / " + micros(cpu2 - cpu1 + cpu4 - cpu3, full.accepted()));
             row(report, "ledger, no subscriber: posted = accepted + rejected", "%s", ledger(full));
             latencyRows(report, "Tributary at full speed", full.latencyUs());
 
             double rate = 0.7 * full.acceptedPerSecond();
             // The step from full speed to the schedule (and the generator's pacing path) settles first.
             load.fixedRate(webhook, rate, Duration.ofSeconds(5), () -> payload("bench"), id -> { });
+            long cpu5 = cpuTicks(app.pid());
             LoadGenerator.Outcome fixed = load.fixedRate(webhook, rate, phase, () -> payload("bench"), id -> { });
             row(report, "ingest at 70 % of full speed (fixed rate): rate", "%.0f/s", rate);
             latencyRows(report, "ingest at 70 %", fixed.latencyUs());
+            row(report, "ingest at 70 %: process CPU per event", "%s", micros(cpuTicks(app.pid()) - cpu5, fixed.accepted()));
 
             for (int n : Boolean.getBoolean("bench.ingest-only") ? new int[0] : new int[] {1, 10}) {
                 String tenant = "bench-" + n;
@@ -266,6 +279,21 @@ public final class LoadBenchmark {
     private static void row(StringBuilder report, String name, String format, Object value) {
         report.append("| ").append(name).append(" | ").append(String.format(format, value)).append(" |\n");
         System.out.println(name + ": " + String.format(format, value));
+    }
+
+    /** User plus system time of a process, in clock ticks (1/100 s on Linux); 0 where /proc has none. */
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static String micros(long ticks, long requests) {
+        return ticks <= 0 || requests == 0 ? "n/a" : String.format("%.0f µs", ticks * 10_000.0 / requests);
     }
 
     private static String peakRss(long pid) {
