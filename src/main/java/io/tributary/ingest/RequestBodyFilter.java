@@ -13,9 +13,13 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.Reader;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import org.apache.camel.Exchange;
+import org.apache.camel.StreamCache;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -110,6 +114,62 @@ final class RequestBodyFilter extends OncePerRequestFilter {
         Problems.write(json, request, response, status, title, detail);
     }
 
+    /**
+     * The kept body as the reader Camel's binding asks every webhook request for. It is its own stream
+     * cache, so Camel keeps it as the message body as it is (a plain reader, Camel read whole into a
+     * String at once, 14 KB per request; with {@code useStreaming} it copied the bytes into a cache of
+     * its own, 11 KB; JFR), and it decodes nothing unless something reads it: the webhook steps take
+     * {@link #RAW_BODY}.
+     */
+    static final class BodyReader extends BufferedReader implements StreamCache {
+        private final byte[] body;
+
+        BodyReader(byte[] body) {
+            super(new DecodeOnRead(body), 64);
+            this.body = body;
+            try {
+                mark(Math.max(1, body.length)); // UTF-8: never more chars than bytes, so reset always works
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Back to the first character, for a second reader of the same body. */
+        @Override
+        public void reset() {
+            try {
+                super.reset();
+            } catch (IOException closed) {
+                // closed: nobody reads it any more
+            }
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            out.write(body);
+        }
+
+        @Override
+        public StreamCache copy(Exchange exchange) {
+            return new BodyReader(body);
+        }
+
+        @Override
+        public boolean inMemory() {
+            return true;
+        }
+
+        @Override
+        public long length() {
+            return body.length;
+        }
+
+        @Override
+        public long position() {
+            return -1;
+        }
+    }
+
     /** A reader over UTF-8 bytes that decodes them on its first read. */
     private static final class DecodeOnRead extends Reader {
         private final byte[] body;
@@ -152,15 +212,10 @@ final class RequestBodyFilter extends OncePerRequestFilter {
             return body.length;
         }
 
-        /**
-         * The body as text, decoded only if something reads it. Camel's binding asks every webhook
-         * request for its reader and keeps it as the message body, which nothing in the webhook route
-         * reads (the steps take {@link #RAW_BODY}): a plain reader cost 24 KB of buffers per request,
-         * and Camel's stream mode copies the body into a stream cache instead (11 KB, JFR).
-         */
+        /** The body as text, decoded only if something reads it ({@link BodyReader}). */
         @Override
         public BufferedReader getReader() {
-            return new BufferedReader(new DecodeOnRead(body), 64);
+            return new BodyReader(body);
         }
 
         @Override

@@ -48,6 +48,23 @@ class RequestBodyFilterTest {
     }
 
     @Test
+    void theReaderIsAStreamCacheThatCamelCanReadAgain() throws Exception {
+        byte[] body = "{\"a\":\"ü\"}".getBytes(StandardCharsets.UTF_8);
+        BufferedReader reader = pass(body).getReader();
+
+        assertThat(reader).isInstanceOf(org.apache.camel.StreamCache.class);
+        org.apache.camel.StreamCache cache = (org.apache.camel.StreamCache) reader;
+        assertThat(reader.readLine()).isEqualTo("{\"a\":\"ü\"}");
+        cache.reset();
+        assertThat(reader.readLine()).as("after reset, from the start").isEqualTo("{\"a\":\"ü\"}");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        cache.writeTo(out);
+        assertThat(out.toByteArray()).isEqualTo(body);
+        assertThat(cache.length()).isEqualTo(body.length);
+        assertThat(cache.inMemory()).isTrue();
+    }
+
+    @Test
     void theStreamGivesTheSameBytes() throws Exception {
         byte[] body = "{\"a\":\"é\"}".getBytes(StandardCharsets.UTF_8);
 
