@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.camel.StreamCache;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -52,12 +54,12 @@ class RequestBodyFilterTest {
         byte[] body = "{\"a\":\"ü\"}".getBytes(StandardCharsets.UTF_8);
         BufferedReader reader = pass(body).getReader();
 
-        assertThat(reader).isInstanceOf(org.apache.camel.StreamCache.class);
-        org.apache.camel.StreamCache cache = (org.apache.camel.StreamCache) reader;
+        assertThat(reader).isInstanceOf(StreamCache.class);
+        StreamCache cache = (StreamCache) reader;
         assertThat(reader.readLine()).isEqualTo("{\"a\":\"ü\"}");
         cache.reset();
         assertThat(reader.readLine()).as("after reset, from the start").isEqualTo("{\"a\":\"ü\"}");
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         cache.writeTo(out);
         assertThat(out.toByteArray()).isEqualTo(body);
         assertThat(cache.length()).isEqualTo(body.length);
