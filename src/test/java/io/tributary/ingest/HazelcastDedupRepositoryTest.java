@@ -56,6 +56,16 @@ class HazelcastDedupRepositoryTest {
     }
 
     @Test
+    void aCompletedExchangesKeyEntersTheWindowWithItsTimeToLive() {
+        var repo = new HazelcastDedupRepository(member.getMap("dedup-completed"), Duration.ofHours(1));
+        assertThat(repo.add(null, "evt_3")).as("the answer Camel ignores at completion").isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> repo.contains("evt_3"));
+        assertThat(repo.add("evt_3")).isFalse();
+        assertThat(member.getMap("dedup-completed").getEntryView("evt_3").getTtl()).as("the window's time to live")
+                .isEqualTo(Duration.ofHours(1).toMillis());
+    }
+
+    @Test
     void removedKeyCanBeAddedAgain() {
         var repo = new HazelcastDedupRepository(member.getMap("dedup-remove"), Duration.ofHours(1));
         assertThat(repo.add("evt_2")).isTrue();
