@@ -68,28 +68,12 @@ public final class LoadBenchmark {
         for (int i = 0; i < 10; i++) {
             subscribers.add(new TestReceiver());
         }
-        List<String> command = new ArrayList<>(List.of(BuiltJar.javaBin(), "-Xmx2g"));
-        // The README's recommended flags, unless -Dbench.jvm-args="..." gives others ("" for the JVM's defaults).
-        String jvmArgs = System.getProperty("bench.jvm-args", RECOMMENDED_JVM_FLAGS);
-        if (!jvmArgs.isBlank()) {
-            command.addAll(List.of(jvmArgs.trim().split("\\s+")));
-        }
         if (Boolean.getBoolean("bench.jfr")) { // -Dbench.jfr=true: a flight recording of the whole run
-            command.add("-XX:StartFlightRecording=filename=" + Path.of("target/benchmarks/tributary.jfr").toAbsolutePath() + ",settings=profile");
             Files.createDirectories(Path.of("target/benchmarks"));
         }
-        command.addAll(List.of("-jar", BuiltJar.path().toString(), "--server.port=" + port,
-                "--tributary.store.data-dir=" + work.resolve("data"),
-                "--tributary.delivery.allowed-networks=127.0.0.0/8",
-                "--tributary.delivery.max-in-flight=16",
-                // The source posted to requires a signature, as a production source would.
-                "--tributary.sources.bench.provider=mailstand", "--tributary.sources.bench.tenant=bench",
-                "--tributary.sources.bench.auth.type=hmac", "--tributary.sources.bench.auth.header=X-Signature",
-                "--tributary.sources.bench.auth.prefix=sha256=", "--tributary.sources.bench.auth.secrets=" + SECRET,
-                "--camel.main.routes-include-pattern=classpath:routes/*.camel.yaml,file:src/test/resources/bench/bare.camel.yaml",
-                "--logging.level.root=WARN"));
-        Process app = new ProcessBuilder(command)
-                .redirectErrorStream(true).redirectOutput(work.resolve("app.log").toFile()).start();
+        Process app = start(BuiltJar.path(), port, 5701, work, Boolean.getBoolean("bench.jfr")
+                ? List.of("-XX:StartFlightRecording=filename=" + Path.of("target/benchmarks/tributary.jfr").toAbsolutePath() + ",settings=profile")
+                : List.of());
         StringBuilder report = new StringBuilder();
         LoadGenerator load = new LoadGenerator(port, CONNECTIONS);
         Duration phase = Duration.ofSeconds(SECONDS);
@@ -191,7 +175,32 @@ public final class LoadBenchmark {
         System.out.println("\n" + text);
     }
 
-    private LoadGenerator.Payload payload(String tenant) {
+    /**
+     * Starts a Tributary jar on {@code port} with its durable defaults under {@code work}, the signed
+     * benchmark source, and the bare endpoint's route; its output goes to {@code work/app.log}.
+     */
+    static Process start(Path jar, int port, int clusterPort, Path work, List<String> extraJvmArgs) throws IOException {
+        List<String> command = new ArrayList<>(List.of(BuiltJar.javaBin(), "-Xmx2g"));
+        // The README's recommended flags, unless -Dbench.jvm-args="..." gives others ("" for the JVM's defaults).
+        String jvmArgs = System.getProperty("bench.jvm-args", RECOMMENDED_JVM_FLAGS);
+        if (!jvmArgs.isBlank()) {
+            command.addAll(List.of(jvmArgs.trim().split("\\s+")));
+        }
+        command.addAll(extraJvmArgs);
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--tributary.cluster.port=" + clusterPort,
+                "--tributary.store.data-dir=" + work.resolve("data"),
+                "--tributary.delivery.allowed-networks=127.0.0.0/8",
+                "--tributary.delivery.max-in-flight=16",
+                // The source posted to requires a signature, as a production source would.
+                "--tributary.sources.bench.provider=mailstand", "--tributary.sources.bench.tenant=bench",
+                "--tributary.sources.bench.auth.type=hmac", "--tributary.sources.bench.auth.header=X-Signature",
+                "--tributary.sources.bench.auth.prefix=sha256=", "--tributary.sources.bench.auth.secrets=" + SECRET,
+                "--camel.main.routes-include-pattern=classpath:routes/*.camel.yaml,file:src/test/resources/bench/bare.camel.yaml",
+                "--logging.level.root=WARN"));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("app.log").toFile()).start();
+    }
+
+    LoadGenerator.Payload payload(String tenant) {
         long n = sequence.incrementAndGet();
         String id = "evt_bench_" + n + "_" + System.nanoTime();
         String body = "{\"id\":\"" + id + "\",\"msg\":\"msg_" + n + "\",\"cnv\":\"cnv_" + n
@@ -272,7 +281,7 @@ public final class LoadBenchmark {
                 + ms(h.getValueAtPercentile(99)) + " / " + ms(h.getValueAtPercentile(99.9)));
     }
 
-    private static String ms(long micros) {
+    static String ms(long micros) {
         return String.format("%.1f ms", micros / 1000.0);
     }
 
@@ -282,7 +291,7 @@ public final class LoadBenchmark {
     }
 
     /** User plus system time of a process, in clock ticks (1/100 s on Linux); 0 where /proc has none. */
-    private static long cpuTicks(long pid) {
+    static long cpuTicks(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -292,7 +301,7 @@ public final class LoadBenchmark {
         }
     }
 
-    private static String micros(long ticks, long requests) {
+    static String micros(long ticks, long requests) {
         return ticks <= 0 || requests == 0 ? "n/a" : String.format("%.0f µs", ticks * 10_000.0 / requests);
     }
 
@@ -305,7 +314,7 @@ public final class LoadBenchmark {
         }
     }
 
-    private static void waitUntilUp(String base) throws InterruptedException {
+    static void waitUntilUp(String base) throws InterruptedException {
         HttpClient probe = HttpClient.newHttpClient();
         for (int i = 0; i < 240; i++) {
             try {
