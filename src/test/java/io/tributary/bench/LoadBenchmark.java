@@ -115,10 +115,12 @@ public final class LoadBenchmark {
             // The step from full speed to the schedule (and the generator's pacing path) settles first.
             load.fixedRate(webhook, rate, Duration.ofSeconds(5), () -> payload("bench"), id -> { });
             long cpu5 = cpuTicks(app.pid());
+            Map<String, Long> threads5 = threadTicks(app.pid());
             LoadGenerator.Outcome fixed = load.fixedRate(webhook, rate, phase, () -> payload("bench"), id -> { });
             row(report, "ingest at 70 % of full speed (fixed rate): rate", "%.0f/s", rate);
             latencyRows(report, "ingest at 70 %", fixed.latencyUs());
             row(report, "ingest at 70 %: process CPU per event", "%s", micros(cpuTicks(app.pid()) - cpu5, fixed.accepted()));
+            row(report, "ingest at 70 %: CPU per event by thread", "%s", byThread(threads5, threadTicks(app.pid()), fixed.accepted()));
 
             for (int n : Boolean.getBoolean("bench.ingest-only") ? new int[0] : new int[] {1, 10}) {
                 String tenant = "bench-" + n;
@@ -299,6 +301,54 @@ public final class LoadBenchmark {
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /**
+     * The process's CPU time by kind of thread, in clock ticks: where a request's cost goes (the route
+     * runs on Tomcat's threads; the journal, Hazelcast, the collector and the JIT have their own).
+     */
+    static Map<String, Long> threadTicks(long pid) {
+        Map<String, Long> ticks = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.merge(threadKind(name), Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                } catch (IOException | RuntimeException ended) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc here
+        }
+        return ticks;
+    }
+
+    /** A thread's kind from its name as /proc gives it (cut to 15 characters). */
+    private static String threadKind(String name) {
+        if (name.startsWith("http-nio")) {
+            return "Tomcat (the route)";
+        } else if (name.startsWith("tributary-jour")) {
+            return "journal";
+        } else if (name.startsWith("hz.")) {
+            return "Hazelcast";
+        } else if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.equals("VM Thread")) {
+            return "GC";
+        } else if (name.contains("CompilerThre")) {
+            return "JIT";
+        }
+        return "other";
+    }
+
+    private static String byThread(Map<String, Long> before, Map<String, Long> after, long events) {
+        return after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(e -> e.getKey() + " " + micros(e.getValue(), events))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     static String micros(long ticks, long requests) {
