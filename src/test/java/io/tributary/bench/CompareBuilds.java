@@ -59,7 +59,7 @@ public final class CompareBuilds {
             for (Path jar : List.of(BuiltJar.path(), Path.of(args[0]).toAbsolutePath())) {
                 int port = BuiltJar.freePort();
                 Process app = LoadBenchmark.start(jar, port, 5701 + 10 * builds.size(), Files.createTempDirectory("tributary-compare"), List.of());
-                builds.add(new Build(jar, app, new LoadGenerator(port, Integer.getInteger("bench.connections", 32))));
+                builds.add(new Build(jar, app, new LoadGenerator(port, LoadBenchmark.CONNECTIONS)));
                 LoadBenchmark.waitUntilUp("http://127.0.0.1:" + port);
             }
             for (long end = System.nanoTime() + WARM_UP.toNanos(); System.nanoTime() < end; ) {

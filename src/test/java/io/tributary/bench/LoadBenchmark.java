@@ -39,7 +39,7 @@ import org.HdrHistogram.Histogram;
 public final class LoadBenchmark {
 
     private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
-    private static final int CONNECTIONS = Integer.getInteger("bench.connections", 32);
+    static final int CONNECTIONS = Integer.getInteger("bench.connections", 32);
     /**
      * What the README recommends for production (young pauses about 12 instead of 29 ms here): promote
      * the long-lived (the dedup window, the database's pages) after 2 young collections instead of
@@ -68,12 +68,12 @@ public final class LoadBenchmark {
         for (int i = 0; i < 10; i++) {
             subscribers.add(new TestReceiver());
         }
+        List<String> jfr = List.of();
         if (Boolean.getBoolean("bench.jfr")) { // -Dbench.jfr=true: a flight recording of the whole run
             Files.createDirectories(Path.of("target/benchmarks"));
+            jfr = List.of("-XX:StartFlightRecording=filename=" + Path.of("target/benchmarks/tributary.jfr").toAbsolutePath() + ",settings=profile");
         }
-        Process app = start(BuiltJar.path(), port, 5701, work, Boolean.getBoolean("bench.jfr")
-                ? List.of("-XX:StartFlightRecording=filename=" + Path.of("target/benchmarks/tributary.jfr").toAbsolutePath() + ",settings=profile")
-                : List.of());
+        Process app = start(BuiltJar.path(), port, 5701, work, jfr);
         StringBuilder report = new StringBuilder();
         LoadGenerator load = new LoadGenerator(port, CONNECTIONS);
         Duration phase = Duration.ofSeconds(SECONDS);
@@ -305,12 +305,16 @@ public final class LoadBenchmark {
     /** User plus system time of a process, in clock ticks (1/100 s on Linux); 0 where /proc has none. */
     static long cpuTicks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+            return ticks(Files.readString(Path.of("/proc/" + pid + "/stat")));
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /** utime + stime from a /proc stat line (of a process or of one of its threads). */
+    private static long ticks(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /**
@@ -318,14 +322,13 @@ public final class LoadBenchmark {
      * runs on Tomcat's threads; the journal, Hazelcast, the collector and the JIT have their own).
      */
     static Map<String, Long> threadTicks(long pid) {
-        Map<String, Long> ticks = new java.util.TreeMap<>();
+        Map<String, Long> byKind = new java.util.TreeMap<>();
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : tasks.toList()) {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks.merge(threadKind(name), Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                    byKind.merge(threadKind(name), ticks(stat), Long::sum);
                 } catch (IOException | RuntimeException ended) {
                     // the thread ended meanwhile
                 }
@@ -333,7 +336,7 @@ public final class LoadBenchmark {
         } catch (IOException | RuntimeException e) {
             // no /proc here
         }
-        return ticks;
+        return byKind;
     }
 
     /** A thread's kind from its name as /proc gives it (cut to 15 characters). */
