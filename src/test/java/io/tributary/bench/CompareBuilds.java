@@ -19,7 +19,9 @@ import org.HdrHistogram.Histogram;
  * (this build's jar is the first). Knobs: {@code -Dbench.rounds} (default 4), {@code -Dbench.rate}
  * (events/s of the fixed-rate phase, default 1500), {@code -Dbench.seconds} (per phase, default 15),
  * {@code -Dbench.warm-up} (seconds in all, default 300: both jars share it), and the load benchmark's
- * {@code -Dbench.jvm-args} and {@code -Dbench.connections}.
+ * {@code -Dbench.jvm-args} and {@code -Dbench.connections}. {@code -Dbench.other-jvm-args="..."} adds
+ * flags to the second jar only: give this build's jar as the other too, and it compares two settings
+ * (a collector, a heap size) of one build.
  */
 public final class CompareBuilds {
 
@@ -29,6 +31,8 @@ public final class CompareBuilds {
     private static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("bench.warm-up", 300));
     private static final String WEBHOOK = "/webhooks/mailstand/bench";
     private static final String BARE = "/bench/bare";
+    private static final List<String> OTHER_JVM_ARGS = System.getProperty("bench.other-jvm-args", "").isBlank()
+            ? List.of() : List.of(System.getProperty("bench.other-jvm-args").trim().split("\\s+"));
 
     /** One build's process, its generator, and what its rounds added up to. */
     private static final class Build {
@@ -58,7 +62,8 @@ public final class CompareBuilds {
         try {
             for (Path jar : List.of(BuiltJar.path(), Path.of(args[0]).toAbsolutePath())) {
                 int port = BuiltJar.freePort();
-                Process app = LoadBenchmark.start(jar, port, 5701 + 10 * builds.size(), Files.createTempDirectory("tributary-compare"), List.of());
+                Process app = LoadBenchmark.start(jar, port, 5701 + 10 * builds.size(), Files.createTempDirectory("tributary-compare"),
+                        builds.isEmpty() ? List.of() : OTHER_JVM_ARGS);
                 builds.add(new Build(jar, app, new LoadGenerator(port, LoadBenchmark.CONNECTIONS)));
                 LoadBenchmark.waitUntilUp("http://127.0.0.1:" + port);
             }
@@ -95,7 +100,8 @@ public final class CompareBuilds {
             }
         }
         StringBuilder report = new StringBuilder("| " + ROUNDS + " rounds, interleaved | ")
-                .append(builds.get(0).jar.getFileName() + " (this build) | " + builds.get(1).jar.getFileName() + " |\n|---|---|---|\n");
+                .append(builds.get(0).jar.getFileName() + " (this build) | " + builds.get(1).jar.getFileName()
+                        + (OTHER_JVM_ARGS.isEmpty() ? "" : " with " + String.join(" ", OTHER_JVM_ARGS)) + " |\n|---|---|---|\n");
         line(report, builds, "bare endpoint: requests/s; CPU per request",
                 b -> String.format("%.0f; %s", b.bare.acceptedPerSecond(), LoadBenchmark.micros(b.bareTicks, b.bare.accepted())));
         line(report, builds, "Tributary at full speed: events/s; CPU per event",
