@@ -165,22 +165,21 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Lets writers already on their way join the batch, for at most {@link #GATHER_NANOS}: called only
-     * when the last batch had company, so a lone writer never waits. Under load this halves the commits,
-     * and with them what each costs whatever its size: H2 writes a new chunk of the file per commit,
-     * PostgreSQL flushes its log.
+     * Lets writers already on their way join the batch, for {@link #GATHER_NANOS}: called only when the
+     * last batch had company, so a lone writer never waits. Under load this halves the commits, and
+     * with them what each costs whatever its size: H2 writes a new chunk of the file per commit,
+     * PostgreSQL flushes its log. The writer sleeps through the window and takes what queued up at its
+     * end: waiting on the queue instead would wake it once per writer that joins.
      */
-    private void gather(List<Pending> batch) throws InterruptedException {
-        long deadline = System.nanoTime() + GATHER_NANOS;
-        long left;
-        while (batch.size() < MAX_BATCH && (left = deadline - System.nanoTime()) > 0) {
-            Pending next = queue.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS);
-            if (next == null) {
-                return;
-            }
-            batch.add(next);
-            queue.drainTo(batch, MAX_BATCH - batch.size());
+    private void gather(List<Pending> batch) {
+        if (batch.size() >= MAX_BATCH) {
+            return;
         }
+        long deadline = System.nanoTime() + GATHER_NANOS;
+        for (long left = GATHER_NANOS; left > 0 && !Thread.currentThread().isInterrupted(); left = deadline - System.nanoTime()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+        }
+        queue.drainTo(batch, MAX_BATCH - batch.size());
     }
 
     /**

@@ -78,6 +78,25 @@ class JournalTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void concurrentWritersShareCommits(String name, DataSource db) throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ExecutorService callers = Executors.newFixedThreadPool(32);
+        try (Journal journal = new Journal(db, Clock.systemUTC(), meters)) {
+            List<Future<Boolean>> writes = IntStream.range(0, 320)
+                    .mapToObj(i -> callers.submit(() -> journal.insertNew(new Row("deliveries", "shared-" + i, "p"), List.of()))).toList();
+            for (Future<Boolean> write : writes) {
+                write.get();
+            }
+            io.micrometer.core.instrument.DistributionSummary batches = meters.get("tributary.journal.batch").summary();
+            assertThat(batches.totalAmount()).as("writes committed").isEqualTo(320);
+            assertThat(batches.count()).as("commits").isLessThan(320);
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void aConnectionTheDatabaseDroppedCostsNoWrite(String name, DataSource db) throws Exception {
         try (Journal journal = new Journal(db, Clock.systemUTC(), new SimpleMeterRegistry(), Duration.ofMinutes(5))) {
             journal.write(List.of(new Row("deliveries", "before", "x"))); // the writer now holds its connection
