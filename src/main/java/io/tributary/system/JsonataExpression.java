@@ -17,10 +17,15 @@ import org.antlr.v4.runtime.tree.TerminalNode;
  *
  * <p>A parsed {@link Expressions} must never be shared between threads: its {@code evaluate} keeps
  * per-evaluation state in the object and answers wrongly under concurrency (measured: about half
- * wrong with 4 threads), and {@code evaluateSynced} serializes every caller. Each thread therefore
- * gets its own copy, parsed from the same text on first use and kept in a {@link ThreadLocal}, with
- * an evaluator that un-escapes each literal once ({@link LiteralCachingVisitor}), and tokens that keep
+ * wrong with 4 threads), and {@code evaluateSynced} serializes every caller. An evaluation therefore
+ * borrows a copy of its own from a pool, parsed from the same text when none is free, with an
+ * evaluator that un-escapes each literal once ({@link LiteralCachingVisitor}), and tokens that keep
  * their text.
+ *
+ * <p>A pool, not a copy per thread: the server runs mappings on as many request threads as there are
+ * requests in flight (64 and more), but only about as many evaluate at one moment as there are
+ * cores. The pool holds that many copies, and hands out the one used last, whose parse tree and
+ * caches are still in the processor's cache; a copy per thread kept dozens of trees, each one cold.
  */
 public final class JsonataExpression {
 
@@ -29,13 +34,13 @@ public final class JsonataExpression {
     private static final int MAX_DEPTH = 200;
 
     private final String text;
-    private final ThreadLocal<Expressions> perThread;
+    /** Copies not in use, the one returned last first. */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Expressions> idle = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     /** @throws IllegalArgumentException when the text does not parse, with the parser's message */
     public JsonataExpression(String text) {
         this.text = text;
-        parse(text); // fail now, not on first use
-        this.perThread = ThreadLocal.withInitial(() -> parse(text));
+        idle.push(parse(text)); // fails now, not on first use
     }
 
     /**
@@ -46,10 +51,15 @@ public final class JsonataExpression {
      * @throws EvaluateException when the expression fails on this input
      */
     public JsonNode evaluate(JsonNode input, Map<String, JsonNode> variables) throws EvaluateException {
-        Expressions expr = perThread.get();
-        variables.forEach((name, value) -> expr.getEnvironment().setVariable("$" + name, value));
-        JsonNode result = expr.evaluate(input, TIMEOUT_MS, MAX_DEPTH);
-        return result == null ? NullNode.getInstance() : result;
+        Expressions borrowed = idle.pollFirst();
+        Expressions expr = borrowed != null ? borrowed : parse(text);
+        try {
+            variables.forEach((name, value) -> expr.getEnvironment().setVariable("$" + name, value));
+            JsonNode result = expr.evaluate(input, TIMEOUT_MS, MAX_DEPTH);
+            return result == null ? NullNode.getInstance() : result;
+        } finally {
+            idle.push(expr);
+        }
     }
 
     public String text() {

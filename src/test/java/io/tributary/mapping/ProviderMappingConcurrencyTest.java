@@ -13,7 +13,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * One parsed JSONata expression shared by threads answers wrongly; each thread must get its own.
+ * One parsed JSONata expression shared by threads answers wrongly; each evaluation must have a copy of its own.
  * Many threads map different payloads at once and every answer must belong to its own payload.
  */
 class ProviderMappingConcurrencyTest {

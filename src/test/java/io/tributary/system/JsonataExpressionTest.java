@@ -1,12 +1,15 @@
 package io.tributary.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.api.jsonata4java.expressions.EvaluateException;
 import com.api.jsonata4java.expressions.Expressions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -50,5 +53,13 @@ class JsonataExpressionTest {
         JsonNode want = expected == null ? NullNode.getInstance() : expected;
         assertThat(first).isEqualTo(want);
         assertThat(second).isEqualTo(want);
+    }
+
+    @Test
+    void anEvaluationThatFailsLeavesItsCopyFitForTheNext() throws Exception {
+        JsonataExpression expression = new JsonataExpression("$number(s) + n");
+        assertThatThrownBy(() -> expression.evaluate(JSON.readTree("{\"s\": \"x\", \"n\": 1}"), Map.of()))
+                .isInstanceOf(EvaluateException.class);
+        assertThat(expression.evaluate(JSON.readTree("{\"s\": \"41\", \"n\": 1}"), Map.of()).asInt()).isEqualTo(42);
     }
 }
