@@ -126,11 +126,19 @@ public final class LoadBenchmark {
             load.fixedRate(webhook, rate, Duration.ofSeconds(5), () -> payload("bench"), id -> { });
             long cpu5 = cpuTicks(app.pid());
             Map<String, Long> threads5 = threadTicks(app.pid());
+            double[] gc5 = gcPauses(base);
             LoadGenerator.Outcome fixed = load.fixedRate(webhook, rate, phase, () -> payload("bench"), id -> { });
+            double[] gc6 = gcPauses(base);
             row(report, "ingest at 70 % of full speed (fixed rate): rate", "%.0f/s", rate);
             latencyRows(report, "ingest at 70 %", fixed.latencyUs());
             row(report, "ingest at 70 %: process CPU per event", "%s", micros(cpuTicks(app.pid()) - cpu5, fixed.accepted()));
             row(report, "ingest at 70 %: CPU per event by thread", "%s", byThread(threads5, threadTicks(app.pid()), fixed.accepted()));
+            // What the tail is made of: the collector's pauses in the phase, and the same schedule
+            // against the bare endpoint (the stack's own tail at this rate, and the generator's).
+            row(report, "ingest at 70 %: collector pauses (count; mean; share of the phase)", "%s", String.format("%.0f; %.1f ms; %.1f %%",
+                    gc6[0] - gc5[0], 1000 * (gc6[1] - gc5[1]) / Math.max(1, gc6[0] - gc5[0]), 100 * (gc6[1] - gc5[1]) / fixed.seconds()));
+            load.fixedRate("/bench/bare", rate, Duration.ofSeconds(5), () -> payload("bench"), id -> { });
+            latencyRows(report, "bare endpoint at the same rate", load.fixedRate("/bench/bare", rate, phase, () -> payload("bench"), id -> { }).latencyUs());
 
             for (int n : Boolean.getBoolean("bench.ingest-only") ? new int[0] : new int[] {1, 10}) {
                 String tenant = "bench-" + n;
@@ -286,6 +294,15 @@ public final class LoadBenchmark {
             }
         }
         return delay;
+    }
+
+    /** The collector's pauses so far (count, seconds in all), from the process's own metrics. */
+    private double[] gcPauses(String base) throws IOException, InterruptedException {
+        double[] pauses = new double[2];
+        http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString())
+                .body().lines().filter(l -> l.startsWith("jvm_gc_pause_seconds_count") || l.startsWith("jvm_gc_pause_seconds_sum"))
+                .forEach(l -> pauses[l.startsWith("jvm_gc_pause_seconds_count") ? 0 : 1] += Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)));
+        return pauses;
     }
 
     private static void latencyRows(StringBuilder report, String what, Histogram h) {
