@@ -37,6 +37,7 @@ public final class CompareBuilds {
     /** One build's process, its generator, and what its rounds added up to. */
     private static final class Build {
         final Path jar;
+        final Path work;
         final Process app;
         final LoadGenerator load;
         LoadGenerator.Outcome bare;
@@ -46,8 +47,9 @@ public final class CompareBuilds {
         long fullTicks;
         long fixedTicks;
 
-        Build(Path jar, Process app, LoadGenerator load) {
+        Build(Path jar, Path work, Process app, LoadGenerator load) {
             this.jar = jar;
+            this.work = work;
             this.app = app;
             this.load = load;
         }
@@ -62,9 +64,9 @@ public final class CompareBuilds {
         try {
             for (Path jar : List.of(BuiltJar.path(), Path.of(args[0]).toAbsolutePath())) {
                 int port = BuiltJar.freePort();
-                Process app = LoadBenchmark.start(jar, port, 5701 + 10 * builds.size(), Files.createTempDirectory("tributary-compare"),
-                        builds.isEmpty() ? List.of() : OTHER_JVM_ARGS);
-                builds.add(new Build(jar, app, new LoadGenerator(port, LoadBenchmark.CONNECTIONS)));
+                Path work = Files.createTempDirectory("tributary-compare");
+                Process app = LoadBenchmark.start(jar, port, 5701 + 10 * builds.size(), work, builds.isEmpty() ? List.of() : OTHER_JVM_ARGS);
+                builds.add(new Build(jar, work, app, new LoadGenerator(port, LoadBenchmark.CONNECTIONS)));
                 LoadBenchmark.waitUntilUp("http://127.0.0.1:" + port);
             }
             for (long end = System.nanoTime() + WARM_UP.toNanos(); System.nanoTime() < end; ) {
@@ -96,7 +98,7 @@ public final class CompareBuilds {
             }
         } finally {
             for (Build b : builds) {
-                b.app.destroy();
+                LoadBenchmark.stop(b.app, b.work);
             }
         }
         StringBuilder report = new StringBuilder("| " + ROUNDS + " rounds, interleaved | ")
