@@ -1,5 +1,8 @@
 package io.tributary.bench;
 
+import static io.tributary.bench.LoadBenchmark.BARE;
+import static io.tributary.bench.LoadBenchmark.WEBHOOK;
+
 import io.tributary.BuiltJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,10 +32,7 @@ public final class CompareBuilds {
     private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "1500"));
     private static final Duration PHASE = Duration.ofSeconds(Integer.getInteger("bench.seconds", 15));
     private static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("bench.warm-up", 300));
-    private static final String WEBHOOK = "/webhooks/mailstand/bench";
-    private static final String BARE = "/bench/bare";
-    private static final List<String> OTHER_JVM_ARGS = System.getProperty("bench.other-jvm-args", "").isBlank()
-            ? List.of() : List.of(System.getProperty("bench.other-jvm-args").trim().split("\\s+"));
+    private static final List<String> OTHER_JVM_ARGS = LoadBenchmark.jvmFlags("bench.other-jvm-args", "");
 
     /** One build's process, its generator, and what its rounds added up to. */
     private static final class Build {
@@ -60,6 +60,7 @@ public final class CompareBuilds {
             throw new IllegalArgumentException("usage: CompareBuilds /path/to/other.jar");
         }
         LoadBenchmark payloads = new LoadBenchmark();
+        java.util.function.Supplier<LoadGenerator.Payload> signed = () -> payloads.payload("bench");
         List<Build> builds = new ArrayList<>();
         try {
             for (Path jar : List.of(BuiltJar.path(), Path.of(args[0]).toAbsolutePath())) {
@@ -71,20 +72,20 @@ public final class CompareBuilds {
             }
             for (long end = System.nanoTime() + WARM_UP.toNanos(); System.nanoTime() < end; ) {
                 for (Build b : builds) {
-                    b.load.closedLoop(WEBHOOK, Duration.ofSeconds(5), () -> payloads.payload("bench"), id -> { });
-                    b.load.closedLoop(BARE, Duration.ofSeconds(2), () -> payloads.payload("bench"), id -> { });
+                    b.load.closedLoop(WEBHOOK, Duration.ofSeconds(5), signed, id -> { });
+                    b.load.closedLoop(BARE, Duration.ofSeconds(2), signed, id -> { });
                 }
             }
             for (int round = 0; round < ROUNDS; round++) {
                 for (Build b : builds) {
                     long t0 = LoadBenchmark.cpuTicks(b.app.pid());
-                    LoadGenerator.Outcome bare = b.load.closedLoop(BARE, PHASE.dividedBy(2), () -> payloads.payload("bench"), id -> { });
+                    LoadGenerator.Outcome bare = b.load.closedLoop(BARE, PHASE.dividedBy(2), signed, id -> { });
                     long t1 = LoadBenchmark.cpuTicks(b.app.pid());
-                    LoadGenerator.Outcome full = b.load.closedLoop(WEBHOOK, PHASE.dividedBy(2), () -> payloads.payload("bench"), id -> { });
+                    LoadGenerator.Outcome full = b.load.closedLoop(WEBHOOK, PHASE.dividedBy(2), signed, id -> { });
                     long t2 = LoadBenchmark.cpuTicks(b.app.pid());
-                    b.load.fixedRate(WEBHOOK, RATE, Duration.ofSeconds(3), () -> payloads.payload("bench"), id -> { }); // settles
+                    b.load.fixedRate(WEBHOOK, RATE, Duration.ofSeconds(3), signed, id -> { }); // settles
                     long t3 = LoadBenchmark.cpuTicks(b.app.pid());
-                    LoadGenerator.Outcome fixed = b.load.fixedRate(WEBHOOK, RATE, PHASE, () -> payloads.payload("bench"), id -> { });
+                    LoadGenerator.Outcome fixed = b.load.fixedRate(WEBHOOK, RATE, PHASE, signed, id -> { });
                     long t4 = LoadBenchmark.cpuTicks(b.app.pid());
                     b.bare = b.bare == null ? bare : b.bare.plus(bare);
                     b.full = b.full == null ? full : b.full.plus(full);

@@ -40,6 +40,9 @@ public final class LoadBenchmark {
 
     private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
     static final int CONNECTIONS = Integer.getInteger("bench.connections", 32);
+    /** The signed source's webhook URL, and the bare endpoint beside it on the same stack. */
+    static final String WEBHOOK = "/webhooks/mailstand/bench";
+    static final String BARE = "/bench/bare";
     /**
      * What the README recommends for production (young pauses about 12 instead of 29 ms here): promote
      * the long-lived (the dedup window, the database's pages) after 2 young collections instead of
@@ -78,7 +81,6 @@ public final class LoadBenchmark {
         LoadGenerator load = new LoadGenerator(port, CONNECTIONS);
         Duration phase = Duration.ofSeconds(SECONDS);
         Duration warmUp = Duration.ofSeconds(WARM_UP_SECONDS);
-        String webhook = "/webhooks/mailstand/bench";
         try {
             String base = "http://127.0.0.1:" + port;
             waitUntilUp(base);
@@ -95,8 +97,8 @@ public final class LoadBenchmark {
                     || (jitShare > 0.1 && System.nanoTime() - started < 2 * warmUp.toNanos())) {
                 long jit0 = threadTicks(app.pid()).getOrDefault("JIT", 0L);
                 long t0 = System.nanoTime();
-                load.closedLoop("/bench/bare", Duration.ofSeconds(5), () -> payload("bench"), id -> { });
-                load.closedLoop(webhook, Duration.ofSeconds(5), () -> payload("bench"), id -> { });
+                load.closedLoop(BARE, Duration.ofSeconds(5), () -> payload("bench"), id -> { });
+                load.closedLoop(WEBHOOK, Duration.ofSeconds(5), () -> payload("bench"), id -> { });
                 jitShare = (threadTicks(app.pid()).getOrDefault("JIT", 0L) - jit0) * 10_000_000.0 / (System.nanoTime() - t0);
             }
             row(report, "warm-up; the JIT's share of a core in its last 10 s", "%s",
@@ -105,13 +107,13 @@ public final class LoadBenchmark {
             // The CPU the Tributary process spends per request (its user + system time over what it
             // answered): what an event costs, steadier on this shared machine than the rates are.
             long cpu0 = cpuTicks(app.pid());
-            LoadGenerator.Outcome bare = load.closedLoop("/bench/bare", half, () -> payload("bench"), id -> { });
+            LoadGenerator.Outcome bare = load.closedLoop(BARE, half, () -> payload("bench"), id -> { });
             long cpu1 = cpuTicks(app.pid());
-            LoadGenerator.Outcome full = load.closedLoop(webhook, half, () -> payload("bench"), id -> { });
+            LoadGenerator.Outcome full = load.closedLoop(WEBHOOK, half, () -> payload("bench"), id -> { });
             long cpu2 = cpuTicks(app.pid());
-            bare = bare.plus(load.closedLoop("/bench/bare", half, () -> payload("bench"), id -> { }));
+            bare = bare.plus(load.closedLoop(BARE, half, () -> payload("bench"), id -> { }));
             long cpu3 = cpuTicks(app.pid());
-            full = full.plus(load.closedLoop(webhook, half, () -> payload("bench"), id -> { }));
+            full = full.plus(load.closedLoop(WEBHOOK, half, () -> payload("bench"), id -> { }));
             long cpu4 = cpuTicks(app.pid());
             row(report, "bare endpoint (same stack): requests/s", "%.0f", bare.acceptedPerSecond());
             row(report, "Tributary: durably accepted events/s (no subscriber)", "%.0f", full.acceptedPerSecond());
@@ -123,11 +125,11 @@ public final class LoadBenchmark {
 
             double rate = 0.7 * full.acceptedPerSecond();
             // The step from full speed to the schedule (and the generator's pacing path) settles first.
-            load.fixedRate(webhook, rate, Duration.ofSeconds(5), () -> payload("bench"), id -> { });
+            load.fixedRate(WEBHOOK, rate, Duration.ofSeconds(5), () -> payload("bench"), id -> { });
             long cpu5 = cpuTicks(app.pid());
             Map<String, Long> threads5 = threadTicks(app.pid());
             double[] gc5 = gcPauses(base);
-            LoadGenerator.Outcome fixed = load.fixedRate(webhook, rate, phase, () -> payload("bench"), id -> { });
+            LoadGenerator.Outcome fixed = load.fixedRate(WEBHOOK, rate, phase, () -> payload("bench"), id -> { });
             double[] gc6 = gcPauses(base);
             row(report, "ingest at 70 % of full speed (fixed rate): rate", "%.0f/s", rate);
             latencyRows(report, "ingest at 70 %", fixed.latencyUs());
@@ -137,8 +139,8 @@ public final class LoadBenchmark {
             // against the bare endpoint (the stack's own tail at this rate, and the generator's).
             row(report, "ingest at 70 %: collector pauses (count; mean; share of the phase)", "%s", String.format("%.0f; %.1f ms; %.1f %%",
                     gc6[0] - gc5[0], 1000 * (gc6[1] - gc5[1]) / Math.max(1, gc6[0] - gc5[0]), 100 * (gc6[1] - gc5[1]) / fixed.seconds()));
-            load.fixedRate("/bench/bare", rate, Duration.ofSeconds(5), () -> payload("bench"), id -> { });
-            latencyRows(report, "bare endpoint at the same rate", load.fixedRate("/bench/bare", rate, phase, () -> payload("bench"), id -> { }).latencyUs());
+            load.fixedRate(BARE, rate, Duration.ofSeconds(5), () -> payload("bench"), id -> { });
+            latencyRows(report, "bare endpoint at the same rate", load.fixedRate(BARE, rate, phase, () -> payload("bench"), id -> { }).latencyUs());
 
             for (int n : Boolean.getBoolean("bench.ingest-only") ? new int[0] : new int[] {1, 10}) {
                 String tenant = "bench-" + n;
@@ -152,7 +154,7 @@ public final class LoadBenchmark {
                 // Throughput: ingest at full speed, then wait until every delivery has arrived.
                 long before = received(receiving);
                 Instant start = Instant.now();
-                LoadGenerator.Outcome run = load.closedLoop(webhook, phase, () -> payload(tenant), id -> { });
+                LoadGenerator.Outcome run = load.closedLoop(WEBHOOK, phase, () -> payload(tenant), id -> { });
                 Instant ingestEnd = Instant.now();
                 long atIngestEnd = received(receiving);
                 boolean drained = awaitDeliveries(receiving, before + run.accepted() * n, Duration.ofSeconds(300));
@@ -169,7 +171,7 @@ public final class LoadBenchmark {
                 double sustained = 0.7 * Math.min(run.acceptedPerSecond(), deliveredPerSecond / n);
                 Map<String, Instant> acceptedAt = new ConcurrentHashMap<>();
                 long beforeFixed = received(receiving);
-                LoadGenerator.Outcome paced = load.fixedRate(webhook, sustained, phase, () -> payload(tenant),
+                LoadGenerator.Outcome paced = load.fixedRate(WEBHOOK, sustained, phase, () -> payload(tenant),
                         id -> acceptedAt.put(id, Instant.now()));
                 boolean pacedDrained = awaitDeliveries(receiving, beforeFixed + paced.accepted() * n, Duration.ofSeconds(300));
                 Histogram delay = endToEnd(receiving, acceptedAt);
@@ -201,10 +203,7 @@ public final class LoadBenchmark {
     static Process start(Path jar, int port, int clusterPort, Path work, List<String> extraJvmArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of(BuiltJar.javaBin(), "-Xmx2g"));
         // The README's recommended flags, unless -Dbench.jvm-args="..." gives others ("" for the JVM's defaults).
-        String jvmArgs = System.getProperty("bench.jvm-args", RECOMMENDED_JVM_FLAGS);
-        if (!jvmArgs.isBlank()) {
-            command.addAll(List.of(jvmArgs.trim().split("\\s+")));
-        }
+        command.addAll(jvmFlags("bench.jvm-args", RECOMMENDED_JVM_FLAGS));
         command.addAll(extraJvmArgs);
         command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--tributary.cluster.port=" + clusterPort,
                 "--tributary.store.data-dir=" + work.resolve("data"),
@@ -217,6 +216,12 @@ public final class LoadBenchmark {
                 "--camel.main.routes-include-pattern=classpath:routes/*.camel.yaml,file:src/test/resources/bench/bare.camel.yaml",
                 "--logging.level.root=WARN"));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("app.log").toFile()).start();
+    }
+
+    /** JVM flags given in a system property, space-separated; none when it is blank. */
+    static List<String> jvmFlags(String property, String fallback) {
+        String flags = System.getProperty(property, fallback);
+        return flags.isBlank() ? List.of() : List.of(flags.trim().split("\\s+"));
     }
 
     /**

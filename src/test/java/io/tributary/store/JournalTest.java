@@ -3,6 +3,7 @@ package io.tributary.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.store.Journal.Row;
 import java.time.Clock;
@@ -87,7 +88,7 @@ class JournalTest {
             for (Future<Boolean> write : writes) {
                 write.get();
             }
-            io.micrometer.core.instrument.DistributionSummary batches = meters.get("tributary.journal.batch").summary();
+            DistributionSummary batches = meters.get("tributary.journal.batch").summary();
             assertThat(batches.totalAmount()).as("writes committed").isEqualTo(320);
             assertThat(batches.count()).as("commits").isLessThan(320);
         } finally {
