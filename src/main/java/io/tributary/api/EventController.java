@@ -77,13 +77,12 @@ class EventController {
 
     @PostMapping("/api/v1/quarantine/{id}/replay")
     ResponseEntity<ObjectNode> replay(@PathVariable String id, HttpServletRequest request) {
-        Normalization result = replay.replay(id);
+        Normalization result = replay.replay(id, dispatcher::plan);
         if (result instanceof Quarantined q) {
             ObjectNode problem = ProblemAdvice.unprocessable(q, request);
             return ResponseEntity.unprocessableEntity().contentType(ProblemAdvice.PROBLEM).body(problem);
         }
         ObjectNode event = ((Normalization.Normalized) result).event();
-        dispatcher.fanOut(event);
         ObjectNode answer = json.createObjectNode().put("id", result.id()).put("status", "accepted");
         answer.set("event", event);
         return ResponseEntity.ok(answer);

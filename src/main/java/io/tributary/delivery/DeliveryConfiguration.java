@@ -1,33 +1,56 @@
 package io.tributary.delivery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.store.DurableMaps;
 import io.tributary.store.EventStore;
+import io.tributary.store.Journal;
 import io.tributary.subscription.SubscriptionRegistry;
 import io.tributary.subscription.Subscriptions;
+import io.tributary.system.NetworkPolicy;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.apache.camel.Predicate;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 @Configuration(proxyBeanMethods = false)
 class DeliveryConfiguration {
 
-    static final String DELIVERIES = io.tributary.store.DurableMaps.DELIVERIES;
-    static final String DEAD_LETTERS = io.tributary.store.DurableMaps.DEAD_LETTERS;
-    static final String FAILURES = io.tributary.store.DurableMaps.FAILURES;
+    @Bean
+    DeliveryStore deliveryStore(JdbcTemplate jdbc, Journal journal, EventStore events, ObjectMapper json) {
+        return new DeliveryStore(jdbc, journal, events, json);
+    }
+
+    /** Each subscription's run of failures: memory only, one backup. */
+    @Bean
+    MapConfig failuresMap() {
+        return new MapConfig(DurableMaps.FAILURES).setBackupCount(1);
+    }
 
     @Bean
-    DeliveryStore deliveryStore(HazelcastInstance hazelcast, io.tributary.store.Journal journal, ObjectMapper json) {
-        return new DeliveryStore(hazelcast.getMap(DELIVERIES), hazelcast.getMap(DEAD_LETTERS), hazelcast.getMap(FAILURES), journal, json);
+    DeliveryFailures deliveryFailures(HazelcastInstance hazelcast) {
+        return new DeliveryFailures(hazelcast.getMap(DurableMaps.FAILURES));
+    }
+
+    @Bean
+    InFlight inFlight(MeterRegistry meters) {
+        InFlight inFlight = new InFlight();
+        Gauge.builder("tributary.delivery.in.flight", inFlight, InFlight::size)
+                .description("Deliveries this member works on now: queued, in an attempt, or waiting in memory for a short retry")
+                .register(meters);
+        return inFlight;
     }
 
     @Bean
@@ -56,22 +79,27 @@ class DeliveryConfiguration {
                 .build();
     }
 
-    @Bean
-    DeliveryWorker deliveryWorker(DeliveryStore store, EventStore events, SubscriptionRegistry registry,
-                                  Subscriptions subscriptions, HttpClient deliveryHttpClient, DeliveryMetrics metrics,
-                                  DeliveryProperties properties, ObjectMapper json, ObjectProvider<BuildProperties> build,
-                                  io.tributary.system.NetworkPolicy network) {
-        BuildProperties info = build.getIfAvailable();
-        String userAgent = "Tributary/" + (info == null ? "dev" : info.getVersion());
-        return new DeliveryWorker(store, events, registry, subscriptions,
-                new OutboundRequests(json, userAgent, properties.requestTimeout()), deliveryHttpClient,
-                new SubscriberLanes(properties.maxInFlight()), metrics, properties, network, Clock.systemUTC());
+    private static String member(HazelcastInstance hazelcast) {
+        return hazelcast.getCluster().getLocalMember().getUuid().toString();
     }
 
     @Bean
-    DeadLetters deadLetters(DeliveryStore store, EventStore events, SubscriptionRegistry registry, DeliveryMetrics metrics,
+    DeliveryWorker deliveryWorker(DeliveryStore store, EventStore events, InFlight inFlight, SubscriptionRegistry registry,
+                                  Subscriptions subscriptions, HttpClient deliveryHttpClient, DeliveryMetrics metrics,
+                                  DeliveryFailures failures, DeliveryProperties properties, ObjectMapper json,
+                                  ObjectProvider<BuildProperties> build, NetworkPolicy network, HazelcastInstance hazelcast) {
+        BuildProperties info = build.getIfAvailable();
+        String userAgent = "Tributary/" + (info == null ? "dev" : info.getVersion());
+        return new DeliveryWorker(store, events, inFlight, registry, subscriptions,
+                new OutboundRequests(json, userAgent, properties.requestTimeout()), deliveryHttpClient,
+                new SubscriberLanes(properties.maxInFlight()), metrics, failures, properties, network, member(hazelcast),
+                Clock.systemUTC());
+    }
+
+    @Bean
+    DeadLetters deadLetters(DeliveryStore store, InFlight inFlight, SubscriptionRegistry registry, DeliveryMetrics metrics,
                             ObjectMapper json) {
-        return new DeadLetters(store, events, registry, metrics, json, Clock.systemUTC());
+        return new DeadLetters(store, inFlight, registry, metrics, json, Clock.systemUTC());
     }
 
     /** The delivery route's {@code retryWhile}. */
@@ -81,10 +109,12 @@ class DeliveryConfiguration {
     }
 
     @Bean
-    DeliveryDispatcher deliveryDispatcher(SubscriptionRegistry registry, DeliveryStore store, ProducerTemplate template,
-                                          HazelcastInstance hazelcast) {
-        return new DeliveryDispatcher(registry, store, template, hazelcast.getCluster().getLocalMember().getUuid().toString(),
-                Clock.systemUTC());
+    DeliveryDispatcher deliveryDispatcher(SubscriptionRegistry registry, DeliveryStore store, InFlight inFlight,
+                                          ProducerTemplate template, DeliveryFailures failures, HazelcastInstance hazelcast,
+                                          DeliveryProperties properties) {
+        return new DeliveryDispatcher(registry, store, inFlight, template, failures, member(hazelcast),
+                () -> hazelcast.getCluster().getMembers().stream().map(m -> m.getUuid().toString()).collect(Collectors.toSet()),
+                properties.lease(), Clock.systemUTC());
     }
 
     @Bean

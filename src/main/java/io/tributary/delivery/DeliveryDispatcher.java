@@ -1,18 +1,27 @@
 package io.tributary.delivery;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.store.Companions;
 import io.tributary.store.EventStore;
 import io.tributary.subscription.SubscriptionRegistry;
 import io.tributary.system.ProblemException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
 /**
- * Turns accepted events into deliveries and puts deliveries on the delivery route's queue. A
- * delivery is written before it is queued, so one whose queue entry is lost can be found again.
+ * Who works on which delivery. A delivery is worked on by the member holding its lease in the store;
+ * this class takes leases (a new event's deliveries, at their event's commit; anything due that nobody
+ * works on, at every recovery pass; a resume; a replay) and puts what it took on the delivery route's
+ * queue. Everything it holds is in {@link InFlight} from just before the lease commits.
  */
 public final class DeliveryDispatcher {
 
@@ -22,135 +31,188 @@ public final class DeliveryDispatcher {
      * order they were queued; four queues let four subscriptions be served at once.
      */
     static final int QUEUES = 4;
-
-    /** Exchange variable: the deliveries {@link #plan} made for the event being accepted. */
-    static final String PLANNED = "tributaryPlannedDeliveries";
+    /** Deliveries claimed per query of a recovery pass. */
+    private static final int BATCH = 500;
+    /** Queries per pass: a pass takes at most this many batches, the next pass goes on. */
+    private static final int ROUNDS = 20;
 
     private final SubscriptionRegistry registry;
     private final DeliveryStore store;
+    private final InFlight inFlight;
     private final ProducerTemplate template;
+    private final DeliveryFailures failures;
     private final String member;
+    private final Supplier<Set<String>> liveMembers;
+    private final Duration lease;
     private final Clock clock;
 
-    /** @param member this cluster member's id, recorded as the owner of what it queues */
-    DeliveryDispatcher(SubscriptionRegistry registry, DeliveryStore store, ProducerTemplate template, String member, Clock clock) {
+    /**
+     * @param member      this cluster member's id, recorded as the owner of the leases it takes
+     * @param liveMembers the ids of the cluster's members now: a lease held by any other is taken over
+     */
+    DeliveryDispatcher(SubscriptionRegistry registry, DeliveryStore store, InFlight inFlight, ProducerTemplate template,
+                       DeliveryFailures failures, String member, Supplier<Set<String>> liveMembers, Duration lease, Clock clock) {
         this.registry = registry;
         this.store = store;
+        this.inFlight = inFlight;
         this.template = template;
+        this.failures = failures;
         this.member = member;
+        this.liveMembers = liveMembers;
+        this.lease = lease;
         this.clock = clock;
     }
 
     /**
-     * The webhook route's step before the event is stored: one delivery per matching subscription
-     * (held while the subscription is paused), handed to the event's transaction as rows
-     * ({@link EventStore#ROWS_WITH_EVENT}), so an accepted event never exists without its deliveries.
-     * A {@code null} event (a quarantined payload) plans nothing.
+     * The webhook route's step before the event is stored: one delivery per matching subscription (held
+     * while the subscription is paused), handed to the event's transaction ({@link EventStore#WITH_EVENT}),
+     * so an accepted event never exists without its deliveries. Once that transaction commits, the
+     * deliveries are queued. A {@code null} event (a quarantined payload) plans nothing.
      */
     public void plan(ObjectNode event, Exchange exchange) {
-        if (event == null) {
-            return;
-        }
-        List<Delivery> planned = deliveriesFor(event);
-        if (!planned.isEmpty()) {
-            exchange.setVariable(PLANNED, planned);
-            exchange.setVariable(EventStore.ROWS_WITH_EVENT, store.rows(planned));
+        if (event != null) {
+            exchange.setVariable(EventStore.WITH_EVENT, plan(event));
         }
     }
 
     /**
-     * The webhook route's step after the event is stored: puts its planned deliveries (committed with
-     * it) into memory and queues those not held. A {@code null} event (a duplicate or a quarantined
-     * payload) sends nothing.
+     * One delivery per matching subscription, as statements for the event's transaction; leased to this
+     * member, and in flight here from now on, so its lease is renewed from the moment it commits.
      */
-    @SuppressWarnings("unchecked")
-    public void dispatch(ObjectNode acceptedEvent, Exchange exchange) {
-        List<Delivery> planned = exchange.getVariable(PLANNED, List.class);
-        if (acceptedEvent == null || planned == null) {
-            return;
-        }
-        store.remember(exchange.getVariable(EventStore.ROWS_WITH_EVENT, List.class));
-        planned.stream().filter(d -> !d.held()).forEach(d -> send(d, acceptedEvent));
-    }
-
-    /** Plans, stores and queues the deliveries of an event stored already (a quarantined payload replayed). */
-    public void fanOut(ObjectNode event) {
-        List<Delivery> planned = deliveriesFor(event);
-        store.saveAll(planned);
-        planned.stream().filter(d -> !d.held()).forEach(d -> send(d, event));
-    }
-
-    private List<Delivery> deliveriesFor(ObjectNode event) {
+    public Companions plan(ObjectNode event) {
         String eventId = event.path("id").asText();
         Instant now = clock.instant();
-        return registry.matching(event).stream().map(s -> {
-            Delivery delivery = Delivery.pending(eventId, s.id(), s.paused(), now);
-            return s.paused() ? delivery : delivery.dispatched(member);
-        }).toList();
-    }
-
-    /** Puts a delivery on its queue as its newest dispatch, which fences off any older one. */
-    void enqueue(Delivery delivery) {
-        Delivery next = delivery.dispatched(member);
-        store.save(next);
-        send(next, null);
-    }
-
-    private void send(Delivery delivery, ObjectNode event) {
-        java.util.Map<String, Object> headers = new java.util.HashMap<>();
-        headers.put(DeliveryWorker.DISPATCH, delivery.dispatch());
-        if (event != null) {
-            headers.put(DeliveryWorker.EVENT, event);
+        List<Delivery> planned = registry.matching(event).stream().map(s -> Delivery.pending(eventId, s.id(), s.paused(), now)).toList();
+        if (planned.isEmpty()) {
+            return Companions.NONE;
         }
-        template.sendBodyAndHeaders("seda:deliveries-" + Math.floorMod(delivery.subscriptionId().hashCode(), QUEUES),
-                delivery.id(), headers);
+        List<Delivery> active = planned.stream().filter(d -> !d.held()).toList();
+        active.forEach(d -> inFlight.put(d, event));
+        return new Companions(store.inserts(planned, member, leaseFrom(now)), committed -> {
+            if (committed) {
+                active.forEach(this::send);
+            } else {
+                active.forEach(inFlight::remove);
+            }
+        });
+    }
+
+    /** Puts a delivery this member holds on its queue. */
+    private void send(Delivery delivery) {
+        template.sendBody("seda:deliveries-" + Math.floorMod(delivery.subscriptionId().hashCode(), QUEUES),
+                new DeliveryJob(delivery.id(), delivery.claim()));
     }
 
     /**
-     * After a resume: every delivery waiting for the subscription (held, or waiting for a retry) goes
-     * out now, in the order its event arrived.
+     * One recovery pass: renews the leases of what this member works on, takes back what it holds in the
+     * store but dropped on the way (a request that failed after its commit, an outcome that could not be
+     * saved), and takes whatever is due that nobody works on (released retries now due, leases that
+     * expired, members that are gone). Every unsettled delivery is so worked on again within one
+     * {@code recovery-interval} of being dropped, or of its lease's end.
+     *
+     * @return how many deliveries it took
+     */
+    public synchronized int recover() {
+        Set<String> live = liveMembers.get();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Instant until = leaseFrom(now);
+        store.renew(member, inFlight.ids(), until);
+        int taken = take(store.unrenewed(member, until, BATCH).stream().filter(d -> !inFlight.holds(d.id())).toList(), until);
+        for (int round = 0; round < ROUNDS; round++) {
+            List<Delivery> due = store.claimable(now, live, null, BATCH);
+            taken += take(due, until);
+            if (due.size() < BATCH) {
+                break;
+            }
+        }
+        return taken;
+    }
+
+    /** Claims the candidates (in flight here before the claim commits) and queues those claimed, oldest first. */
+    private int take(List<Delivery> candidates, Instant until) {
+        if (candidates.isEmpty()) {
+            return 0;
+        }
+        List<Delivery> next = candidates.stream().map(d -> new Delivery(d.id(), d.eventId(), d.subscriptionId(), d.status(), false,
+                d.createdAt(), d.nextAttemptAt(), d.attemptCount(), d.claim() + 1)).toList();
+        next.forEach(d -> inFlight.put(d, null));
+        List<Delivery> claimed;
+        try {
+            claimed = store.claim(candidates, member, until);
+        } catch (RuntimeException e) {
+            next.forEach(inFlight::remove);
+            throw e;
+        }
+        Set<String> won = new HashSet<>();
+        claimed.forEach(d -> won.add(d.id()));
+        next.stream().filter(d -> !won.contains(d.id())).forEach(inFlight::remove);
+        claimed.stream().sorted(Comparator.comparing(Delivery::createdAt).thenComparing(Delivery::id)).forEach(this::send);
+        return claimed.size();
+    }
+
+    /**
+     * After a resume: every delivery waiting for the subscription (held, or a retry parked in the
+     * store) goes out now, in the order its event arrived. A retry waiting in memory goes at its time.
      */
     public int releaseHeld(String subscriptionId) {
-        store.succeeded(subscriptionId); // a resume starts a new run of failures
-        List<Delivery> waiting = store.waiting(subscriptionId);
-        for (Delivery d : waiting) {
-            enqueue(d.with(DeliveryStatus.PENDING, false, clock.instant()));
+        failures.succeeded(subscriptionId); // a resume starts a new run of failures
+        Set<String> live = liveMembers.get();
+        Instant now = clock.instant();
+        int released = store.release(subscriptionId, now);
+        Instant until = leaseFrom(now);
+        int taken = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            List<Delivery> due = store.claimable(now, live, subscriptionId, BATCH);
+            taken += take(due, until);
+            if (due.size() < BATCH) {
+                break;
+            }
         }
-        return waiting.size();
+        return Math.max(released, taken);
     }
 
     /** Sends a dead-lettered delivery again from the start of the retry schedule. */
     public Delivery replayDeadLetter(String id) {
-        DeadLetter deadLetter = store.deadLetter(id)
-                .orElseThrow(() -> ProblemException.notFound("No dead letter '" + id + "'."));
-        Delivery delivery = store.delivery(deadLetter.id()).orElse(deadLetter.delivery());
-        Delivery fresh = new Delivery(delivery.id(), delivery.eventId(), delivery.subscriptionId(), DeliveryStatus.PENDING,
-                false, delivery.createdAt(), clock.instant(), List.of(), delivery.dispatch(), delivery.owner());
-        store.removeDeadLetter(id);
-        enqueue(fresh);
+        Instant now = clock.instant();
+        Delivery[] held = new Delivery[1];
+        Delivery fresh;
+        try {
+            fresh = store.replay(id, member, now, leaseFrom(now), d -> {
+                held[0] = d;
+                inFlight.put(d, null);
+            }).orElse(null);
+        } catch (RuntimeException e) {
+            if (held[0] != null) {
+                inFlight.remove(held[0]);
+            }
+            throw e;
+        }
+        if (fresh == null) {
+            if (held[0] != null) {
+                inFlight.remove(held[0]);
+            }
+            throw ProblemException.notFound("No dead letter '" + id + "'.");
+        }
+        send(fresh);
         return fresh;
-    }
-
-    /**
-     * Takes over the deliveries whose owner is gone: after a restart every unsettled delivery (the old
-     * process's member id died with it), in a cluster those of a lost member, once their partitions
-     * have moved here. Each member looks only at the partitions it owns, so the work is split and no
-     * delivery is taken twice. A delivery waiting for a retry keeps its time: the attempt waits for it.
-     *
-     * @return how many were queued again
-     */
-    public int recover(java.util.Set<String> liveMembers) {
-        List<Delivery> orphans = store.orphans(liveMembers);
-        orphans.stream().sorted(java.util.Comparator.comparing(Delivery::createdAt)).forEach(this::enqueue);
-        return orphans.size();
     }
 
     /** Replays every dead letter of one subscription, oldest first. */
     public int replayDeadLetters(String subscriptionId, int limit) {
         List<DeadLetter> all = store.deadLetters(subscriptionId, limit);
+        int replayed = 0;
         for (int i = all.size() - 1; i >= 0; i--) {
-            replayDeadLetter(all.get(i).id());
+            try {
+                replayDeadLetter(all.get(i).id());
+                replayed++;
+            } catch (ProblemException gone) {
+                // replayed meanwhile by someone else
+            }
         }
-        return all.size();
+        return replayed;
+    }
+
+    private Instant leaseFrom(Instant now) {
+        return now.truncatedTo(ChronoUnit.MILLIS).plus(lease);
     }
 }

@@ -19,6 +19,14 @@ import org.springframework.util.unit.DataSize;
  * @param pauseAfterFailures consecutive failed attempts after which a subscription is paused
  * @param maxInFlight        requests in flight to one subscription at once; the rest wait in order
  * @param responseExcerpt    how much of a subscriber's response body is kept with each attempt
+ * @param shortRetryHorizon  a retry due within this waits in memory (Camel's redelivery, the member
+ *                           keeps the delivery); a later one is parked in the database as due at its
+ *                           time, and taken by whichever member's recovery pass finds it due
+ * @param lease              how long a member's claim on a delivery lasts unless renewed; each member
+ *                           renews what it works on at every recovery pass, so this only says how long a
+ *                           member that stopped renewing (hung, cut off) keeps others from its deliveries
+ * @param recoveryInterval   how often each member renews its leases, takes back what it dropped, and
+ *                           takes what is due and unclaimed (parked retries, expired leases, members gone)
  */
 @ConfigurationProperties("tributary.delivery")
 public record DeliveryProperties(
@@ -29,7 +37,10 @@ public record DeliveryProperties(
         @DefaultValue("1h") Duration maxRetryAfter,
         @DefaultValue("10") int pauseAfterFailures,
         @DefaultValue("4") int maxInFlight,
-        @DefaultValue("4KB") DataSize responseExcerpt) {
+        @DefaultValue("4KB") DataSize responseExcerpt,
+        @DefaultValue("1m") Duration shortRetryHorizon,
+        @DefaultValue("60s") Duration lease,
+        @DefaultValue("10s") Duration recoveryInterval) {
 
     public DeliveryProperties {
         if (retrySchedule == null || retrySchedule.isEmpty()) {
@@ -37,6 +48,10 @@ public record DeliveryProperties(
         }
         if (jitter < 0 || jitter > 1) {
             throw new IllegalArgumentException("tributary.delivery.jitter must be between 0 and 1");
+        }
+        if (lease.compareTo(recoveryInterval.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("tributary.delivery.lease must be at least twice tributary.delivery.recovery-interval,"
+                    + " so a live member always renews its leases in time");
         }
         retrySchedule = List.copyOf(retrySchedule);
     }

@@ -1,11 +1,8 @@
 package io.tributary.delivery;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -13,9 +10,9 @@ import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 
 /**
- * Finds deliveries nobody is working on and queues them again: at start (the previous process's
- * work), when a member leaves the cluster, and every {@code tributary.delivery.recovery-interval}
- * (partitions that moved here since).
+ * Runs the dispatcher's recovery pass: at start (the previous process's work, whose member is gone),
+ * when a member leaves the cluster, and every {@code tributary.delivery.recovery-interval}. A pass
+ * that fails (the database is down) is simply tried again at the next one.
  */
 final class DeliveryRecovery implements MembershipListener {
 
@@ -49,22 +46,20 @@ final class DeliveryRecovery implements MembershipListener {
 
     @Override
     public void memberAdded(MembershipEvent event) {
-        // partitions move to it; whatever it owns and nobody works on, its own scans take
+        // it takes its share of what is due at its own passes
     }
 
-    synchronized void recover(String why) {
+    void recover(String why) {
         if (!ready) {
             return;
         }
         try {
-            Set<String> live = hazelcast.getCluster().getMembers().stream()
-                    .map(Member::getUuid).map(Object::toString).collect(Collectors.toSet());
-            int taken = dispatcher.recover(live);
+            int taken = dispatcher.recover();
             if (taken > 0) {
-                log.info("recovery ({}): queued {} deliveries again", why, taken);
+                log.info("recovery ({}): took {} deliveries", why, taken);
             }
         } catch (RuntimeException e) {
-            log.warn("recovery ({}) failed: {}", why, e.getMessage());
+            log.warn("recovery ({}) failed, tried again at the next pass: {}", why, e.getClass().getSimpleName());
         }
     }
 }

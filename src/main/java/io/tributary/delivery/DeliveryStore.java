@@ -2,153 +2,327 @@ package io.tributary.delivery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.hazelcast.core.HazelcastJsonValue;
-import com.hazelcast.map.IMap;
-import com.hazelcast.query.Predicate;
-import com.hazelcast.query.Predicates;
-import io.tributary.store.DurableMaps;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.store.EventStore;
 import io.tributary.store.Journal;
-import java.util.Comparator;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Deliveries, dead letters and each subscription's run of consecutive failures, in Hazelcast maps
- * shared by the cluster. Deliveries change on every attempt, so they are written by the
- * {@link Journal} (group commit) before they are put into memory; the rest are written through.
- * Deliveries and dead letters are JSON values, so they can be queried by
- * field ({@code eventId}, {@code subscriptionId}, {@code held}) where they live.
+ * Deliveries, their attempts and dead letters in the database ({@code tributary_delivery},
+ * {@code tributary_attempt}, {@code tributary_dead_letter}). A worker's writes go through the
+ * {@link Journal} (group commit) and name the claim they hold; claims and leases are plain updates
+ * that succeed only on the row as it was read (compare and set), so two members never take the same
+ * delivery at once, on H2 or PostgreSQL.
  */
 public final class DeliveryStore {
 
-    private final IMap<String, HazelcastJsonValue> deliveries;
-    private final IMap<String, HazelcastJsonValue> deadLetters;
-    private final IMap<String, Integer> failures;
+    static final String UNSETTLED = "('PENDING', 'RETRY_SCHEDULED')";
+    private static final String COLUMNS = "id, event_id, subscription_id, status, held, created_at, next_attempt_at, attempt_count, claim";
+    private static final int CHUNK = 500;
+
+    private final JdbcTemplate jdbc;
     private final Journal journal;
+    private final EventStore events;
     private final ObjectMapper json;
 
-    DeliveryStore(IMap<String, HazelcastJsonValue> deliveries, IMap<String, HazelcastJsonValue> deadLetters,
-                  IMap<String, Integer> failures, Journal journal, ObjectMapper json) {
-        this.deliveries = deliveries;
-        this.deadLetters = deadLetters;
-        this.failures = failures;
+    DeliveryStore(JdbcTemplate jdbc, Journal journal, EventStore events, ObjectMapper json) {
+        this.jdbc = jdbc;
         this.journal = journal;
+        this.events = events;
         this.json = json;
-        deliveries.addIndex(com.hazelcast.config.IndexType.HASH, "eventId");
-        deliveries.addIndex(com.hazelcast.config.IndexType.HASH, "subscriptionId");
-        deliveries.addIndex(com.hazelcast.config.IndexType.HASH, "status");
     }
 
-    /** Writes a delivery's new state: durable (through the journal) before it is put into memory. */
-    void save(Delivery delivery) {
-        saveAll(List.of(delivery));
+    /** The statements that store new deliveries, for their event's transaction; unheld ones leased to {@code owner}. */
+    List<Journal.Op> inserts(List<Delivery> planned, String owner, Instant leaseUntil) {
+        return planned.stream().map(d -> new Journal.Op("INSERT INTO tributary_delivery (id, event_id, subscription_id, status, held,"
+                + " attempt_count, created_at, next_attempt_at, claim, lease_owner, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+                    s.setString(1, d.id());
+                    s.setString(2, d.eventId());
+                    s.setString(3, d.subscriptionId());
+                    s.setString(4, d.status().name());
+                    s.setBoolean(5, d.held());
+                    s.setInt(6, d.attemptCount());
+                    s.setTimestamp(7, Timestamp.from(d.createdAt()));
+                    s.setTimestamp(8, ts(d.nextAttemptAt()));
+                    s.setInt(9, d.claim());
+                    s.setString(10, d.held() ? null : owner);
+                    s.setTimestamp(11, d.held() ? null : Timestamp.from(leaseUntil));
+                })).toList();
     }
 
     /**
-     * Writes a delivery's new state without waiting: the future completes once it is durable and in
-     * memory. The map update runs on {@code executor}, never on the journal's thread, whose every
-     * moment goes to the next commit.
+     * Records where a delivery stands after an attempt (or without one: held, dropped), fenced by its
+     * claim, without waiting. The outcome's last count is 0 when the claim was taken over meanwhile: the
+     * attempt is still recorded, the delivery's state is the new holder's.
+     *
+     * @param attempt    the attempt to append, or null
+     * @param leaseOwner who keeps working on it (a short retry in memory), or null to release it
+     * @param deadLetter the dead letter to write with it, or null
      */
-    java.util.concurrent.CompletableFuture<Void> saveAsync(Delivery delivery, java.util.concurrent.Executor executor) {
-        List<Journal.Row> rows = rows(List.of(delivery));
-        return journal.append(rows).thenRunAsync(() -> remember(rows), executor);
+    CompletableFuture<Journal.Outcome> record(Delivery after, DeliveryAttempt attempt, String leaseOwner, Instant leaseUntil,
+                                              DeadLetter deadLetter, Instant now) {
+        List<Journal.Op> ops = new ArrayList<>();
+        if (attempt != null) {
+            ops.add(attemptOp(after.id(), attempt));
+        }
+        if (deadLetter != null) {
+            ops.add(new Journal.Op("DELETE FROM tributary_dead_letter WHERE id = ?", s -> s.setString(1, deadLetter.id())));
+            String subscription = deadLetter.subscription() == null ? null : deadLetter.subscription().toString();
+            ops.add(new Journal.Op("INSERT INTO tributary_dead_letter (id, event_id, subscription_id, dead_at, reason, subscription)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)", s -> {
+                        s.setString(1, deadLetter.id());
+                        s.setString(2, deadLetter.eventId());
+                        s.setString(3, deadLetter.subscriptionId());
+                        s.setTimestamp(4, Timestamp.from(deadLetter.deadAt()));
+                        s.setString(5, deadLetter.reason());
+                        s.setString(6, subscription);
+                    }));
+        }
+        ops.add(new Journal.Op("UPDATE tributary_delivery SET status = ?, held = ?, attempt_count = ?, next_attempt_at = ?,"
+                + " settled_at = ?, lease_owner = ?, lease_until = ? WHERE id = ? AND claim = ?", s -> {
+                    s.setString(1, after.status().name());
+                    s.setBoolean(2, after.held());
+                    s.setInt(3, after.attemptCount());
+                    s.setTimestamp(4, ts(after.nextAttemptAt()));
+                    s.setTimestamp(5, after.settled() ? Timestamp.from(now) : null);
+                    s.setString(6, leaseOwner);
+                    s.setTimestamp(7, leaseOwner == null ? null : ts(leaseUntil));
+                    s.setString(8, after.id());
+                    s.setInt(9, after.claim());
+                }));
+        return journal.append(ops);
     }
 
-    /** Writes deliveries in one transaction, then puts them into memory. */
-    void saveAll(List<Delivery> all) {
-        List<Journal.Row> rows = rows(all);
-        journal.write(rows);
-        remember(rows);
+    /** The last attempt of a spent schedule, the delivery exhausted and its dead letter, in one transaction; returns once committed. */
+    void recordAndWait(Delivery exhausted, DeliveryAttempt attempt, DeadLetter deadLetter, Instant now) {
+        journal.await(record(exhausted, attempt, null, null, deadLetter, now));
     }
 
-    /** The rows that store these deliveries, for a transaction of the caller's (a new event's). */
-    List<Journal.Row> rows(List<Delivery> all) {
-        return all.stream().map(d -> new Journal.Row(DurableMaps.DELIVERIES, d.id(), write(d).getValue())).toList();
+    private static Journal.Op attemptOp(String deliveryId, DeliveryAttempt a) {
+        return new Journal.Op("INSERT INTO tributary_attempt (delivery_id, attempt_number, attempted_at, status, response_duration_ms,"
+                + " response, error, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+                    s.setString(1, deliveryId);
+                    s.setInt(2, a.number());
+                    s.setTimestamp(3, Timestamp.from(a.at()));
+                    if (a.status() == null) {
+                        s.setNull(4, Types.INTEGER);
+                    } else {
+                        s.setInt(4, a.status());
+                    }
+                    s.setLong(5, a.responseDurationMs());
+                    s.setString(6, a.response());
+                    s.setString(7, a.error());
+                    s.setTimestamp(8, ts(a.nextAttemptAt()));
+                });
     }
 
-    /** Puts deliveries whose rows are committed into memory. */
-    void remember(List<Journal.Row> rows) {
-        // One set each: in the pipeline benchmark setAll cost about 1 ms even for one entry.
-        rows.forEach(row -> deliveries.set(row.key(), new HazelcastJsonValue(row.value())));
+    /**
+     * Takes deliveries over: each is claimed only if its claim is still the one read, and it is still
+     * unsettled and not held. Returns those claimed, with their new claim.
+     */
+    List<Delivery> claim(List<Delivery> candidates, String owner, Instant leaseUntil) {
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        Timestamp until = Timestamp.from(leaseUntil);
+        int[] counts = jdbc.batchUpdate("UPDATE tributary_delivery SET claim = claim + 1, lease_owner = ?, lease_until = ?"
+                + " WHERE id = ? AND claim = ? AND held = FALSE AND status IN " + UNSETTLED,
+                candidates.stream().map(d -> new Object[] {owner, until, d.id(), d.claim()}).toList());
+        List<Delivery> claimed = new ArrayList<>();
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 0) {
+                Delivery d = candidates.get(i);
+                claimed.add(new Delivery(d.id(), d.eventId(), d.subscriptionId(), d.status(), false, d.createdAt(),
+                        d.nextAttemptAt(), d.attemptCount(), d.claim() + 1));
+            }
+        }
+        return claimed;
+    }
+
+    /** Extends this member's leases on the deliveries it works on. */
+    void renew(String owner, Collection<String> ids, Instant leaseUntil) {
+        List<String> all = new ArrayList<>(ids);
+        Timestamp until = Timestamp.from(leaseUntil);
+        for (int from = 0; from < all.size(); from += CHUNK) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+            List<Object> args = new ArrayList<>();
+            args.add(until);
+            args.add(owner);
+            args.addAll(chunk);
+            jdbc.update("UPDATE tributary_delivery SET lease_until = ? WHERE lease_owner = ? AND id IN ("
+                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")", args.toArray());
+        }
+    }
+
+    /** Unsettled deliveries leased to {@code owner} whose lease ends before {@code before}: not renewed by it. */
+    List<Delivery> unrenewed(String owner, Instant before, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM tributary_delivery WHERE lease_owner = ? AND lease_until < ?"
+                + " AND held = FALSE AND status IN " + UNSETTLED + " ORDER BY created_at, id FETCH FIRST " + limit + " ROWS ONLY",
+                (rows, n) -> delivery(rows), owner, Timestamp.from(before));
+    }
+
+    /**
+     * Unsettled deliveries due by {@code now} that nobody works on: never leased or released (a retry
+     * parked in the database, a resumed subscription's), leased until before now, or leased by a
+     * member that is gone. Oldest due first, then in the order their events arrived.
+     *
+     * @param subscriptionId only this subscription's, or all when null
+     */
+    List<Delivery> claimable(Instant now, Set<String> liveMembers, String subscriptionId, int limit) {
+        List<Object> args = new ArrayList<>();
+        Timestamp at = Timestamp.from(now);
+        args.add(at);
+        args.add(at);
+        args.addAll(liveMembers);
+        String sql = "SELECT " + COLUMNS + " FROM tributary_delivery WHERE status IN " + UNSETTLED + " AND held = FALSE"
+                + " AND next_attempt_at <= ? AND (lease_owner IS NULL OR lease_until < ?"
+                + (liveMembers.isEmpty() ? "" : " OR lease_owner NOT IN (" + String.join(", ", Collections.nCopies(liveMembers.size(), "?")) + ")")
+                + ")";
+        if (subscriptionId != null) {
+            sql += " AND subscription_id = ?";
+            args.add(subscriptionId);
+        }
+        sql += " ORDER BY next_attempt_at, created_at, id FETCH FIRST " + limit + " ROWS ONLY";
+        return jdbc.query(sql, (rows, n) -> delivery(rows), args.toArray());
+    }
+
+    /** A resumed subscription: its held deliveries and its retries parked in the database are due now. */
+    int release(String subscriptionId, Instant now) {
+        return jdbc.update("UPDATE tributary_delivery SET held = FALSE, next_attempt_at = ? WHERE subscription_id = ?"
+                + " AND status IN " + UNSETTLED + " AND (held = TRUE OR lease_owner IS NULL)", Timestamp.from(now), subscriptionId);
     }
 
     Optional<Delivery> delivery(String id) {
-        return Optional.ofNullable(deliveries.get(id)).map(v -> read(v, Delivery.class));
-    }
-
-    public List<Delivery> forEvent(String eventId) {
-        return query(deliveries, Predicates.equal("eventId", eventId), Delivery.class).stream()
-                .sorted(Comparator.comparing(Delivery::subscriptionId)).toList();
+        return jdbc.query("SELECT " + COLUMNS + " FROM tributary_delivery WHERE id = ?", (rows, n) -> delivery(rows), id)
+                .stream().findFirst();
     }
 
     /**
-     * The deliveries waiting for a subscription, held while it was paused or waiting for a retry, in
-     * the order their events arrived.
+     * Sends a dead letter again from the start of the schedule, claimed by {@code owner}: removes the
+     * dead letter and resets its delivery in one transaction. Empty when there is no such dead letter
+     * or it was replayed meanwhile.
+     *
+     * @param claimed called with the delivery as claimed, before the claim commits (so the member holds
+     *                it in flight before anyone could see the claim)
      */
-    List<Delivery> waiting(String subscriptionId) {
-        return query(deliveries, Predicates.and(Predicates.equal("subscriptionId", subscriptionId),
-                Predicates.or(Predicates.equal("held", true), Predicates.equal("status", DeliveryStatus.RETRY_SCHEDULED.name()))),
-                Delivery.class).stream()
-                .sorted(Comparator.comparing(Delivery::createdAt).thenComparing(Delivery::id)).toList();
+    Optional<Delivery> replay(String id, String owner, Instant now, Instant leaseUntil, java.util.function.Consumer<Delivery> claimed) {
+        Delivery dead = delivery(id).filter(d -> d.status() == DeliveryStatus.EXHAUSTED).orElse(null);
+        if (dead == null) {
+            return Optional.empty();
+        }
+        Delivery fresh = new Delivery(dead.id(), dead.eventId(), dead.subscriptionId(), DeliveryStatus.PENDING, false,
+                dead.createdAt(), now, 0, dead.claim() + 1);
+        claimed.accept(fresh);
+        Journal.Outcome outcome = journal.write(List.of(
+                new Journal.Op("DELETE FROM tributary_dead_letter WHERE id = ?", s -> s.setString(1, id)),
+                new Journal.Op("UPDATE tributary_delivery SET status = 'PENDING', held = FALSE, attempt_count = 0, next_attempt_at = ?,"
+                        + " settled_at = NULL, claim = claim + 1, lease_owner = ?, lease_until = ? WHERE id = ? AND claim = ?"
+                        + " AND status = 'EXHAUSTED'", s -> {
+                            s.setTimestamp(1, Timestamp.from(now));
+                            s.setString(2, owner);
+                            s.setTimestamp(3, Timestamp.from(leaseUntil));
+                            s.setString(4, id);
+                            s.setInt(5, dead.claim());
+                        })));
+        return outcome.counts()[1] == 1 ? Optional.of(fresh) : Optional.empty();
     }
 
-    /** Unsettled, not held, owned by this member's partitions, queued by a member not in {@code live}. */
-    List<Delivery> orphans(java.util.Set<String> live) {
-        Predicate<String, HazelcastJsonValue> unsettled = Predicates.and(
-                Predicates.in("status", DeliveryStatus.PENDING.name(), DeliveryStatus.SENDING.name(), DeliveryStatus.RETRY_SCHEDULED.name()),
-                Predicates.equal("held", false),
-                Predicates.not(Predicates.in("owner", live.toArray(String[]::new))));
-        return deliveries.getAll(deliveries.localKeySet(unsettled)).values().stream().map(v -> read(v, Delivery.class)).toList();
+    /** Every delivery of an event with its attempts, by subscription. */
+    public List<DeliveryRecord> forEvent(String eventId) {
+        return records("SELECT " + COLUMNS + ", settled_at FROM tributary_delivery WHERE event_id = ? ORDER BY subscription_id", eventId);
     }
 
-    void saveDeadLetter(DeadLetter deadLetter) {
-        deadLetters.set(deadLetter.id(), write(deadLetter));
+    private List<DeliveryRecord> records(String sql, Object... args) {
+        List<Object[]> rows = jdbc.query(sql, (r, n) -> new Object[] {delivery(r), instant(r.getTimestamp(10))}, args);
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Map<String, List<DeliveryAttempt>> attempts = attempts(rows.stream().map(r -> ((Delivery) r[0]).id()).toList());
+        return rows.stream().map(r -> {
+            Delivery d = (Delivery) r[0];
+            return new DeliveryRecord(d.id(), d.eventId(), d.subscriptionId(), d.status(), d.held(), d.createdAt(),
+                    d.nextAttemptAt(), d.attemptCount(), (Instant) r[1], attempts.getOrDefault(d.id(), List.of()));
+        }).toList();
+    }
+
+    private Map<String, List<DeliveryAttempt>> attempts(List<String> deliveryIds) {
+        Map<String, List<DeliveryAttempt>> all = new HashMap<>();
+        for (int from = 0; from < deliveryIds.size(); from += CHUNK) {
+            List<String> chunk = deliveryIds.subList(from, Math.min(deliveryIds.size(), from + CHUNK));
+            jdbc.query("SELECT delivery_id, attempt_number, attempted_at, status, response_duration_ms, response, error, next_attempt_at"
+                    + " FROM tributary_attempt WHERE delivery_id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?"))
+                    + ") ORDER BY id", rows -> {
+                        int status = rows.getInt(4);
+                        Integer httpStatus = rows.wasNull() ? null : status; // no response: a connect error, a timeout
+                        all.computeIfAbsent(rows.getString(1), k -> new ArrayList<>()).add(new DeliveryAttempt(rows.getInt(2),
+                                instant(rows.getTimestamp(3)), httpStatus, rows.getLong(5), rows.getString(6),
+                                rows.getString(7), instant(rows.getTimestamp(8))));
+                    }, chunk.toArray());
+        }
+        return all;
     }
 
     public Optional<DeadLetter> deadLetter(String id) {
-        return Optional.ofNullable(deadLetters.get(id)).map(v -> read(v, DeadLetter.class));
+        return deadLetters("SELECT id, subscription_id, event_id, dead_at, reason, subscription FROM tributary_dead_letter WHERE id = ?",
+                id).stream().findFirst();
     }
 
     /** Dead letters, newest first; of one subscription when {@code subscriptionId} is given. */
     public List<DeadLetter> deadLetters(String subscriptionId, int limit) {
-        Predicate<String, HazelcastJsonValue> which = subscriptionId == null ? Predicates.alwaysTrue()
-                : Predicates.equal("subscriptionId", subscriptionId);
-        return query(deadLetters, which, DeadLetter.class).stream()
-                .sorted(Comparator.comparing(DeadLetter::deadAt).reversed()).limit(limit).toList();
+        String select = "SELECT id, subscription_id, event_id, dead_at, reason, subscription FROM tributary_dead_letter";
+        return subscriptionId == null
+                ? deadLetters(select + " ORDER BY dead_at DESC, id FETCH FIRST " + limit + " ROWS ONLY")
+                : deadLetters(select + " WHERE subscription_id = ? ORDER BY dead_at DESC, id FETCH FIRST " + limit + " ROWS ONLY",
+                        subscriptionId);
     }
 
-    void removeDeadLetter(String id) {
-        deadLetters.delete(id);
-    }
-
-    /** Counts one more failure in a row for the subscription; the new count. */
-    int failed(String subscriptionId) {
-        return failures.merge(subscriptionId, 1, Integer::sum);
-    }
-
-    void succeeded(String subscriptionId) {
-        if (failures.containsKey(subscriptionId)) {
-            failures.delete(subscriptionId);
+    private List<DeadLetter> deadLetters(String sql, Object... args) {
+        List<Object[]> rows = jdbc.query(sql, (r, n) -> new Object[] {r.getString(1), r.getString(2), r.getString(3),
+                instant(r.getTimestamp(4)), r.getString(5), r.getString(6)}, args);
+        List<DeadLetter> found = new ArrayList<>();
+        for (Object[] r : rows) {
+            String id = (String) r[0];
+            DeliveryRecord delivery = records("SELECT " + COLUMNS + ", settled_at FROM tributary_delivery WHERE id = ?", id)
+                    .stream().findFirst().orElse(null);
+            ObjectNode event = events.canonical((String) r[2]).orElse(null);
+            found.add(new DeadLetter(id, (String) r[1], (String) r[2], (Instant) r[3], (String) r[4], delivery, event,
+                    r[5] == null ? null : parse((String) r[5])));
         }
+        return found;
     }
 
-    private <T> List<T> query(IMap<String, HazelcastJsonValue> map, Predicate<String, HazelcastJsonValue> predicate, Class<T> type) {
-        return map.values(predicate).stream().map(v -> read(v, type)).toList();
-    }
-
-    private HazelcastJsonValue write(Object value) {
+    private ObjectNode parse(String value) {
         try {
-            return new HazelcastJsonValue(json.writeValueAsString(value));
+            return (ObjectNode) json.readTree(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private <T> T read(HazelcastJsonValue value, Class<T> type) {
-        try {
-            return json.readValue(value.getValue(), type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    private static Delivery delivery(ResultSet rows) throws SQLException {
+        return new Delivery(rows.getString(1), rows.getString(2), rows.getString(3), DeliveryStatus.valueOf(rows.getString(4)),
+                rows.getBoolean(5), instant(rows.getTimestamp(6)), instant(rows.getTimestamp(7)), rows.getInt(8), rows.getInt(9));
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private static Timestamp ts(Instant i) {
+        return i == null ? null : Timestamp.from(i);
     }
 }

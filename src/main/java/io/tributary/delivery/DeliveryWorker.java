@@ -2,11 +2,11 @@ package io.tributary.delivery;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.store.EventStore;
-import io.tributary.store.StoredEvent;
 import io.tributary.subscription.Subscription;
 import io.tributary.subscription.SubscriptionRegistry;
 import io.tributary.subscription.Subscriptions;
 import io.tributary.system.NetworkPolicy;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,10 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
@@ -26,79 +29,82 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One delivery attempt, the step of {@code routes/delivery.camel.yaml} that Camel's redelivery calls
- * again after each failure. It is asynchronous end to end: the request goes out on the JDK HTTP
- * client and no thread waits for the subscriber, nor for the next attempt.
+ * One delivery attempt, the step of {@code routes/delivery.camel.yaml}, and the one owner of a
+ * delivery's schedule: it sends, records the attempt, and decides the next step, in that order.
+ * It is asynchronous end to end: the request goes out on the JDK HTTP client and no thread waits
+ * for the subscriber, nor for the next attempt.
  *
- * <p>The delivery's record (attempts, status, next attempt) lives in the {@link DeliveryStore}, not in
- * the exchange: the schedule position is the number of attempts made, so a delivery picked up again
- * after a restart continues its schedule where it was.
+ * <p>After a failure the next attempt is either near ({@code short-retry-horizon}, one minute by
+ * default): Camel's redelivery waits for it, holding no thread, and the member keeps its lease; or
+ * far: the delivery is recorded as due at that time with no lease, the exchange ends, and whichever
+ * member's recovery pass finds it due takes it. No exchange is held in memory for hours. At the end of
+ * the schedule the exchange goes to Camel's dead-letter channel ({@link DeadLetters}).
  */
 final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
 
-    /** Header with the dispatch number the exchange was queued with (see {@link Delivery#dispatch()}). */
-    static final String DISPATCH = "TributaryDispatch";
-    /** Header with the canonical event, when the fan-out queued the delivery (saves a store read). */
-    static final String EVENT = "TributaryEvent";
-
     private final DeliveryStore store;
     private final EventStore events;
+    private final InFlight inFlight;
     private final SubscriptionRegistry registry;
     private final Subscriptions subscriptions;
     private final OutboundRequests requests;
     private final HttpClient http;
     /** The HTTP client's completion threads: the route goes on there once an attempt is recorded. */
-    private final java.util.concurrent.Executor completions;
+    private final Executor completions;
     private final SubscriberLanes lanes;
     private final DeliveryMetrics metrics;
+    private final DeliveryFailures failures;
     private final DeliveryProperties properties;
     private final NetworkPolicy network;
+    private final String member;
     private final Clock clock;
 
-    DeliveryWorker(DeliveryStore store, EventStore events, SubscriptionRegistry registry, Subscriptions subscriptions,
-                   OutboundRequests requests, HttpClient http, SubscriberLanes lanes, DeliveryMetrics metrics,
-                   DeliveryProperties properties, NetworkPolicy network, Clock clock) {
+    DeliveryWorker(DeliveryStore store, EventStore events, InFlight inFlight, SubscriptionRegistry registry,
+                   Subscriptions subscriptions, OutboundRequests requests, HttpClient http, SubscriberLanes lanes,
+                   DeliveryMetrics metrics, DeliveryFailures failures, DeliveryProperties properties, NetworkPolicy network,
+                   String member, Clock clock) {
         this.store = store;
         this.events = events;
+        this.inFlight = inFlight;
         this.registry = registry;
         this.subscriptions = subscriptions;
         this.requests = requests;
         this.http = http;
-        this.completions = http.executor().orElse(java.util.concurrent.ForkJoinPool.commonPool());
+        this.completions = http.executor().orElse(ForkJoinPool.commonPool());
         this.lanes = lanes;
         this.metrics = metrics;
+        this.failures = failures;
         this.properties = properties;
         this.network = network;
+        this.member = member;
         this.clock = clock;
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        String deliveryId = exchange.getMessage().getBody(String.class);
-        Optional<Delivery> found = store.delivery(deliveryId);
-        Integer dispatch = exchange.getMessage().getHeader(DISPATCH, Integer.class);
-        if (found.isEmpty() || found.get().status() == DeliveryStatus.SUCCEEDED || found.get().status() == DeliveryStatus.EXHAUSTED
-                || (dispatch != null && dispatch != found.get().dispatch())) {
-            callback.done(true); // settled, or queued again since (a resume, a replay, a recovery)
+        DeliveryJob job = exchange.getMessage().getBody(DeliveryJob.class);
+        InFlight.Work work = inFlight.get(job);
+        if (work == null) {
+            callback.done(true); // claimed again since (a resume, a replay, another member): that claim's exchange works on it
             return true;
         }
-        Delivery delivery = found.get();
-        Optional<Subscription> subscription = registry.current(delivery.subscriptionId());
-        // The fan-out hands the event along; a recovered or replayed delivery reads it from the store.
-        ObjectNode handed = exchange.getMessage().getHeader(EVENT, ObjectNode.class);
-        Optional<ObjectNode> event = handed != null ? Optional.of(handed) : events.event(delivery.eventId()).map(StoredEvent::event);
-        if (subscription.isEmpty() || event.isEmpty()) {
-            store.save(delivery.with(DeliveryStatus.EXHAUSTED, false, null));
-            log.info("delivery {} dropped: its {} is gone", deliveryId, subscription.isEmpty() ? "subscription" : "event");
-            callback.done(true);
-            return true;
+        Delivery delivery = work.delivery();
+        Subscription subscription = registry.current(delivery.subscriptionId()).orElse(null);
+        ObjectNode event = work.event() != null ? work.event() : events.canonical(delivery.eventId()).orElse(null);
+        if (subscription == null || event == null) {
+            String gone = subscription == null ? "subscription deleted" : "event purged";
+            log.info("delivery {} dropped: {}", delivery.id(), gone);
+            finish(callback, delivery, delivery.with(DeliveryStatus.EXHAUSTED, false, null), null);
+            return false;
         }
-        if (subscription.get().paused()) {
-            store.save(delivery.with(DeliveryStatus.PENDING, true, null));
-            callback.done(true);
-            return true;
+        if (work.event() == null) {
+            inFlight.put(new InFlight.Work(delivery, event, null, null)); // read once per claim
+        }
+        if (subscription.paused()) {
+            finish(callback, delivery, delivery.with(DeliveryStatus.PENDING, true, null), null);
+            return false;
         }
         Instant now = clock.instant();
         if (delivery.nextAttemptAt() != null && now.isBefore(delivery.nextAttemptAt())) {
@@ -106,110 +112,155 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             callback.done(true);
             return true;
         }
-        lanes.submit(delivery.subscriptionId(), () -> send(exchange, callback, delivery, subscription.get(), event.get()));
+        lanes.submit(delivery.subscriptionId(), () -> send(exchange, callback, delivery, subscription, event));
         return false;
     }
 
     private void send(Exchange exchange, AsyncCallback callback, Delivery delivery, Subscription subscription, ObjectNode event) {
         Instant started = clock.instant();
-        String refusal = network.refusal(java.net.URI.create(subscription.url()));
+        String refusal = network.refusal(URI.create(subscription.url()));
         if (refusal != null) {
             // Never sent: no schedule would make the address acceptable. Straight to the dead letters.
             lanes.release(subscription.id());
-            store.save(delivery.withAttempt(new DeliveryAttempt(delivery.attemptCount() + 1, started, null, 0, null, refusal, null),
-                    DeliveryStatus.EXHAUSTED, null));
             log.warn("delivery {} refused: {}", delivery.id(), refusal);
-            exchange.setException(new DeliveryExhausted(refusal));
+            toDeadLetters(exchange, delivery, new DeliveryAttempt(delivery.attemptCount() + 1, started, null, 0, null, refusal, null),
+                    refusal);
             callback.done(false);
             return;
         }
-        // No SENDING write: a delivery in flight stays PENDING or RETRY_SCHEDULED in the store, which
-        // is what recovery needs to send it again after a crash; one write fewer per attempt.
         try {
             http.sendAsync(requests.build(event, subscription, started),
                             responseInfo -> LimitedBody.subscriber((int) properties.responseExcerpt().toBytes()))
                     .whenComplete((response, failure) -> {
                         lanes.release(subscription.id());
-                        settleDurably(exchange, callback, delivery, subscription, started, response, failure);
+                        settle(exchange, callback, delivery, subscription, started, response, failure);
                     });
         } catch (RuntimeException e) {
             lanes.release(subscription.id());
-            settleDurably(exchange, callback, delivery, subscription, started, null, e);
+            settle(exchange, callback, delivery, subscription, started, null, e);
+        }
+    }
+
+    /** Decides what the attempt means, records it, and hands the exchange its next step. */
+    private void settle(Exchange exchange, AsyncCallback callback, Delivery delivery, Subscription subscription, Instant started,
+                        HttpResponse<byte[]> response, Throwable failure) {
+        try {
+            Instant now = clock.instant();
+            long durationMs = Duration.between(started, now).toMillis();
+            int number = delivery.attemptCount() + 1;
+            Integer status = response == null ? null : response.statusCode();
+            String excerpt = response == null ? null : new String(response.body(), StandardCharsets.UTF_8);
+            String error = failure == null ? null : describe(failure);
+            metrics.attempt(subscription.id(), status, durationMs);
+
+            if (status != null && status >= 200 && status < 300) {
+                failures.succeeded(subscription.id());
+                finish(callback, delivery, delivery.attempted(DeliveryStatus.SUCCEEDED, false, null),
+                        new DeliveryAttempt(number, started, status, durationMs, excerpt, null, null));
+                return;
+            }
+            if (status != null && status == 410) {
+                // The subscriber says the endpoint is gone for good: stop, but keep the event for a resume.
+                subscriptions.pause(subscription.id(), "gone");
+                log.warn("subscription {} answered 410 Gone: paused", subscription.id());
+                finish(callback, delivery, delivery.attempted(DeliveryStatus.PENDING, true, null),
+                        new DeliveryAttempt(number, started, status, durationMs, excerpt, null, null));
+                return;
+            }
+            int failed = failures.failed(subscription.id());
+            boolean pause = failed >= properties.pauseAfterFailures();
+            if (pause) {
+                subscriptions.pause(subscription.id(), "failing");
+                log.warn("subscription {} paused after {} consecutive failed attempts", subscription.id(), failed);
+            }
+            List<Duration> schedule = properties.retrySchedule();
+            if (number >= schedule.size()) {
+                toDeadLetters(exchange, delivery, new DeliveryAttempt(number, started, status, durationMs, excerpt, error, null),
+                        error != null ? error : "HTTP " + status);
+                callback.done(false);
+                return;
+            }
+            if (pause) {
+                // Held with its attempts so far; a resume sends it again, in order with the others held.
+                finish(callback, delivery, delivery.attempted(DeliveryStatus.PENDING, true, null),
+                        new DeliveryAttempt(number, started, status, durationMs, excerpt, error, null));
+                return;
+            }
+            Duration delay = jittered(schedule.get(number));
+            Duration retryAfter = retryAfter(response);
+            if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
+                delay = retryAfter;
+            }
+            Instant next = now.plus(delay);
+            Delivery after = delivery.attempted(DeliveryStatus.RETRY_SCHEDULED, false, next);
+            DeliveryAttempt attempt = new DeliveryAttempt(number, started, status, durationMs, excerpt, error, next);
+            if (delay.compareTo(properties.shortRetryHorizon()) > 0) {
+                finish(callback, delivery, after, attempt); // parked in the store: a recovery pass takes it when due
+                return;
+            }
+            Duration wait = delay;
+            record(after, attempt, member, next.plus(properties.lease())).whenComplete((kept, notSaved) -> {
+                if (notSaved != null || !kept) {
+                    drop(delivery, notSaved);
+                } else {
+                    inFlight.put(new InFlight.Work(after, exchangeEvent(delivery), null, null));
+                    retryAfter(exchange, wait, "attempt " + number + " failed");
+                }
+                callback.done(false);
+            });
+        } catch (RuntimeException e) {
+            drop(delivery, e);
+            callback.done(false);
         }
     }
 
     /**
-     * Records the attempt and lets the route go on (done, retry later, or dead letter) once the record
-     * is durable. The write is group-committed by the journal; no thread waits for it, and the route
-     * continues on the HTTP client's completion threads, not the journal's.
+     * Records a delivery's new state with no lease (settled, held, or parked until due) and ends the
+     * exchange: the work is no longer this member's.
      */
-    private void settleDurably(Exchange exchange, AsyncCallback callback, Delivery delivery, Subscription subscription,
-                               Instant started, HttpResponse<byte[]> response, Throwable failure) {
-        Delivery recorded;
-        try {
-            recorded = settle(exchange, delivery, subscription, started, response, failure);
-        } catch (RuntimeException e) {
-            exchange.setException(e);
-            callback.done(false);
-            return;
-        }
-        store.saveAsync(recorded, completions).whenComplete((saved, notSaved) -> {
+    private void finish(AsyncCallback callback, Delivery before, Delivery after, DeliveryAttempt attempt) {
+        record(after, attempt, null, null).whenComplete((kept, notSaved) -> {
             if (notSaved != null) {
-                exchange.setException(notSaved);
+                drop(before, notSaved);
+            } else {
+                inFlight.remove(before);
             }
             callback.done(false);
         });
     }
 
-    /** Decides what the attempt means (and sets the exchange's outcome); returns the delivery to record. */
-    private Delivery settle(Exchange exchange, Delivery delivery, Subscription subscription, Instant started,
-                            HttpResponse<byte[]> response, Throwable failure) {
-        Instant now = clock.instant();
-        long durationMs = Duration.between(started, now).toMillis();
-        int number = delivery.attemptCount() + 1;
-        Integer status = response == null ? null : response.statusCode();
-        String excerpt = response == null ? null : new String(response.body(), StandardCharsets.UTF_8);
-        String error = failure == null ? null : describe(failure);
-        metrics.attempt(subscription.id(), status, durationMs);
+    /**
+     * Records through the journal; completes on the HTTP completion threads (never on the journal's own),
+     * with whether this member still held the claim.
+     */
+    private CompletableFuture<Boolean> record(Delivery after, DeliveryAttempt attempt, String leaseOwner, Instant leaseUntil) {
+        return store.record(after, attempt, leaseOwner, leaseUntil, null, clock.instant())
+                .thenApplyAsync(outcome -> outcome.counts()[outcome.counts().length - 1] == 1, completions);
+    }
 
-        if (status != null && status >= 200 && status < 300) {
-            store.succeeded(subscription.id());
-            return delivery.withAttempt(new DeliveryAttempt(number, started, status, durationMs, excerpt, null, null),
-                    DeliveryStatus.SUCCEEDED, null);
+    /**
+     * The outcome could not be saved (the database is down or slow), or the delivery was taken over:
+     * this member lets go of it. Its lease is no longer renewed, so the next recovery pass (here or on
+     * another member) takes it up again from its last recorded state: at least once, never lost.
+     */
+    private void drop(Delivery delivery, Throwable why) {
+        inFlight.remove(delivery);
+        if (why != null) {
+            log.warn("delivery {}: its outcome was not recorded ({}); it goes out again from its last recorded state",
+                    delivery.id(), why.getClass().getSimpleName());
         }
-        if (status != null && status == 410) {
-            // The subscriber says the endpoint is gone for good: stop, but keep the event for a resume.
-            subscriptions.pause(subscription.id(), "gone");
-            log.warn("subscription {} answered 410 Gone: paused", subscription.id());
-            return delivery.withAttempt(new DeliveryAttempt(number, started, status, durationMs, excerpt, null, null),
-                    DeliveryStatus.PENDING, null).with(DeliveryStatus.PENDING, true, null);
-        }
-        int failures = store.failed(subscription.id());
-        boolean pause = failures >= properties.pauseAfterFailures();
-        if (pause) {
-            subscriptions.pause(subscription.id(), "failing");
-            log.warn("subscription {} paused after {} consecutive failed attempts", subscription.id(), failures);
-        }
-        List<Duration> schedule = properties.retrySchedule();
-        if (number >= schedule.size()) {
-            exchange.setException(new DeliveryExhausted("delivery " + delivery.id() + " failed " + number + " times"));
-            return delivery.withAttempt(new DeliveryAttempt(number, started, status, durationMs, excerpt, error, null),
-                    DeliveryStatus.EXHAUSTED, null);
-        }
-        if (pause) {
-            // Held with its attempts so far; a resume sends it again, in order with the others held.
-            return delivery.withAttempt(new DeliveryAttempt(number, started, status, durationMs, excerpt, error, null),
-                    DeliveryStatus.PENDING, null).with(DeliveryStatus.PENDING, true, null);
-        }
-        Duration delay = jittered(schedule.get(number));
-        Duration retryAfter = retryAfter(response);
-        if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
-            delay = retryAfter;
-        }
-        Instant next = now.plus(delay);
-        retryAfter(exchange, delay, "attempt " + number + " failed");
-        return delivery.withAttempt(new DeliveryAttempt(number, started, status, durationMs, excerpt, error, next),
-                DeliveryStatus.RETRY_SCHEDULED, next);
+    }
+
+    private ObjectNode exchangeEvent(Delivery delivery) {
+        InFlight.Work w = inFlight.get(new DeliveryJob(delivery.id(), delivery.claim()));
+        return w == null ? null : w.event();
+    }
+
+    /** Leaves the attempt that spent the schedule for the dead-letter channel to record. */
+    private void toDeadLetters(Exchange exchange, Delivery delivery, DeliveryAttempt attempt, String reason) {
+        InFlight.Work w = inFlight.get(new DeliveryJob(delivery.id(), delivery.claim()));
+        inFlight.put(new InFlight.Work(delivery, w == null ? null : w.event(), attempt, reason));
+        exchange.setException(new DeliveryExhausted("delivery " + delivery.id() + ": " + reason));
     }
 
     /** Camel's redelivery waits this long, then calls {@link #process} again. */
@@ -252,8 +303,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
     }
 
     private static String describe(Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         String message = cause.getMessage();
         return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }

@@ -22,7 +22,7 @@ import org.springframework.util.unit.DataSize;
 public record IngestProperties(
         @DefaultValue("1MB") DataSize maxBodySize,
         @DefaultValue("48h") Duration dedupWindow,
-        @DefaultValue("1000000") int dedupMaxEntries,
+        @DefaultValue("50000") int dedupMaxEntries,
         @DefaultValue("64") int maxDepth,
         @DefaultValue("256KB") DataSize maxStringLength,
         @DefaultValue java.util.List<String> trustedProxies) {

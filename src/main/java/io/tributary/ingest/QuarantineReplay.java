@@ -1,22 +1,25 @@
 package io.tributary.ingest;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.canonical.EventContext;
 import io.tributary.mapping.EventNormalizer;
 import io.tributary.mapping.Normalization;
 import io.tributary.mapping.Normalization.Normalized;
 import io.tributary.mapping.Normalization.Quarantined;
+import io.tributary.store.Companions;
 import io.tributary.store.EventStore;
 import io.tributary.store.QuarantineEntry;
 import io.tributary.store.ReceivedPayload;
 import io.tributary.store.StoredEvent;
 import io.tributary.system.ProblemException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 import org.apache.camel.spi.IdempotentRepository;
 
 /**
  * Runs a quarantined payload through the current mapping again, as received (same source tenant,
- * event key and receive time). A success becomes an accepted event and leaves the quarantine; a
- * failure stays, with the new reason.
+ * event key and receive time). A success becomes an accepted event, with its deliveries, and leaves
+ * the quarantine, all in one transaction; a failure stays, with the new reason.
  */
 public final class QuarantineReplay {
 
@@ -32,7 +35,11 @@ public final class QuarantineReplay {
         this.dedup = dedup;
     }
 
-    public Normalization replay(String quarantineId) {
+    /**
+     * @param plan what to store with the event if it now maps (its deliveries), in the same transaction
+     *             that takes it out of the quarantine
+     */
+    public Normalization replay(String quarantineId, Function<ObjectNode, Companions> plan) {
         QuarantineEntry entry = store.quarantined(quarantineId)
                 .orElseThrow(() -> ProblemException.notFound("No quarantined payload '" + quarantineId + "'."));
         ReceivedPayload received = entry.received();
@@ -40,12 +47,13 @@ public final class QuarantineReplay {
         Normalization result = normalizer.normalize(new EventContext(received.provider(), received.sourceId(),
                 entry.tenant(), received.eventKey(), payload, received.receivedAt()));
         if (result instanceof Normalized n) {
+            if (!store.saveNew(new StoredEvent(n.id(), n.event(), received), plan.apply(n.event()).with(store.release(quarantineId)))) {
+                store.forget(quarantineId); // accepted already (its provider sent it again once it mapped)
+            }
             dedup.add(n.id());
-            store.save(new StoredEvent(n.id(), n.event(), received));
-            store.release(quarantineId);
         } else {
             Quarantined q = (Quarantined) result;
-            store.save(new QuarantineEntry(quarantineId, q.reason().code(), q.providerEvent(), q.detail(), entry.tenant(), received));
+            store.requarantine(new QuarantineEntry(quarantineId, q.reason().code(), q.providerEvent(), q.detail(), entry.tenant(), received));
         }
         return result;
     }

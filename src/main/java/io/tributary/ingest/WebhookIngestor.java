@@ -9,9 +9,11 @@ import io.tributary.mapping.EventNormalizer;
 import io.tributary.mapping.Normalization;
 import io.tributary.mapping.Normalization.Normalized;
 import io.tributary.mapping.Normalization.Quarantined;
+import io.tributary.store.Companions;
 import io.tributary.store.EventStore;
 import io.tributary.store.QuarantineEntry;
 import io.tributary.store.ReceivedPayload;
+import io.tributary.store.StoreUnavailable;
 import io.tributary.store.StoredEvent;
 import io.tributary.system.ProblemException;
 import io.tributary.system.Problems;
@@ -20,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -45,10 +46,10 @@ public final class WebhookIngestor {
     static final String RECEIVED = "tributaryReceived";
     /** Exchange variable holding the canonical event of a request that normalized, for planning its deliveries. */
     static final String CANONICAL_EVENT = "tributaryCanonicalEvent";
-    /** Exchange variable holding the canonical event once it is accepted (new, and stored), for the fan-out step. */
-    static final String ACCEPTED_EVENT = "tributaryAcceptedEvent";
     /** Exchange variable holding the source's configured tenant. */
     static final String SOURCE_TENANT = "tributarySourceTenant";
+    /** What a 503 asks the provider to wait before it retries. */
+    private static final int RETRY_AFTER_SECONDS = 5;
     /** Header the idempotent consumer reads: the id the request is deduplicated by. */
     public static final String EVENT_ID = "TributaryEventId";
 
@@ -120,20 +121,20 @@ public final class WebhookIngestor {
     }
 
     /**
-     * Stores a new event, in one transaction with the rows planned for it ({@link EventStore#ROWS_WITH_EVENT}),
-     * or a quarantine entry, and answers 202; answers a duplicate if the event is stored already.
+     * Stores a new event, in one transaction with what was planned for it ({@link EventStore#WITH_EVENT}),
+     * or a quarantine entry, and answers 202; answers a duplicate if the event is stored already (and so
+     * are its deliveries, committed with it). A database that does not commit in time answers 503.
      */
-    @SuppressWarnings("unchecked")
     public void accept(Exchange exchange) {
         Normalization result = exchange.getVariable(NORMALIZATION, Normalization.class);
         ReceivedPayload received = exchange.getVariable(RECEIVED, ReceivedPayload.class);
         ObjectNode answer = json.createObjectNode().put("id", result.id());
         if (result instanceof Normalized n) {
-            if (!store.saveNew(new StoredEvent(n.id(), n.event(), received), exchange.getVariable(EventStore.ROWS_WITH_EVENT, List.class))) {
+            Companions with = exchange.getVariable(EventStore.WITH_EVENT, Companions.class);
+            if (!store.saveNew(new StoredEvent(n.id(), n.event(), received), with == null ? Companions.NONE : with)) {
                 duplicate(exchange);
                 return;
             }
-            exchange.setVariable(ACCEPTED_EVENT, n.event());
             answer.put("status", "accepted");
             metrics.count(received.provider(), "accepted");
         } else {
@@ -164,6 +165,14 @@ public final class WebhookIngestor {
         if (e instanceof ProblemException p) {
             problem = Problems.of(p, path);
             metrics.count(provider, "rejected");
+        } else if (e instanceof StoreUnavailable unavailable) {
+            // Nothing acknowledged: the provider retries. Whatever commits later is found by recovery.
+            log.warn("webhook for {} not stored: {}", provider, unavailable.getMessage());
+            problem = Problems.of(503, "Service Unavailable", "The event could not be stored now; retry later.", path);
+            metrics.count(provider, "unavailable");
+            respond(exchange, 503, Problems.MEDIA_TYPE, problem);
+            exchange.getMessage().setHeader("Retry-After", RETRY_AFTER_SECONDS);
+            return;
         } else {
             log.error("webhook for {} failed", provider, e);
             problem = Problems.of(500, "Internal Server Error", "The event was not accepted; retry later.", path);

@@ -1,23 +1,18 @@
 package io.tributary.store;
 
-/** The names of the Hazelcast maps that hold Tributary's state, and which of them are durable. */
+/**
+ * The names of the Hazelcast structures Tributary keeps. The database is the record; these hold what
+ * is small or in flight.
+ */
 public final class DurableMaps {
 
-    /** Accepted events with their raw requests: loaded on demand, kept for the retention. */
-    public static final String EVENTS = "tributary-events";
-    /** Quarantined payloads: preloaded (listed), kept for the retention. */
-    public static final String QUARANTINE = "tributary-quarantine";
-    /** Subscriptions: preloaded, kept until deleted. */
+    /** Subscriptions: few, read on every event; written through to {@code tributary_subscription}, loaded at start. */
     public static final String SUBSCRIPTIONS = "tributary-subscriptions";
-    /** Deliveries with their attempts: preloaded (queried, recovered), kept for the retention. */
-    public static final String DELIVERIES = "tributary-deliveries";
-    /** Exhausted deliveries: preloaded, kept for the retention. */
-    public static final String DEAD_LETTERS = "tributary-dead-letters";
-    /** Consecutive failures per subscription: preloaded, kept until reset. */
+    /** Consecutive failed attempts per subscription: memory only (with a backup on another member). */
     public static final String FAILURES = "tributary-subscription-failures";
     /**
      * Provider deliveries seen within the dedup window: memory only (with a backup on another member).
-     * After a restart the event store itself answers a provider's retry as a duplicate.
+     * After a restart the event table itself answers a provider's retry as a duplicate.
      */
     public static final String DEDUP = "tributary-dedup";
     /** The last refused webhook requests (a ring buffer, memory only). */

@@ -1,42 +1,59 @@
 package io.tributary.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.hazelcast.map.IMap;
-import java.util.Comparator;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Accepted events and quarantined payloads, in Hazelcast maps shared by the cluster. Values are kept
- * as JSON text: compact, readable in any tool, and one column in the database behind these maps.
- * Events are written by the {@link Journal}; a new one goes only to the database, and the map loads
- * it when it is read. Quarantine entries are written through by the map.
+ * Accepted events and quarantined payloads, in the database ({@code tributary_event},
+ * {@code tributary_quarantine}): written through the {@link Journal}, read when asked for. Nothing
+ * of them is kept in memory, so a node's heap does not grow with its history.
  */
 public final class EventStore {
 
     /**
-     * Exchange variable: the {@link Journal.Row}s to store in the same transaction as the event being
+     * Exchange variable: the {@link Companions} to store in the same transaction as the event being
      * accepted (its deliveries, planned by the step before).
      */
-    public static final String ROWS_WITH_EVENT = "tributaryRowsWithEvent";
+    public static final String WITH_EVENT = "tributaryWithEvent";
 
-    private final IMap<String, String> events;
-    private final IMap<String, String> quarantine;
+    private static final String[] EVENT_COLUMNS = {"id", "source", "provider", "source_id", "provider_event", "type", "tenant",
+            "subject", "event_time", "recorded_at", "event_key", "canonical", "payload", "headers"};
+    private static final String[] EVENT_TYPES = {"VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR",
+            "VARCHAR", "TIMESTAMP", "TIMESTAMP", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"};
+    private static final String[] QUARANTINE_COLUMNS = {"id", "provider", "source_id", "event_key", "provider_event", "reason",
+            "detail", "tenant", "received_at", "payload", "headers"};
+    private static final String[] QUARANTINE_TYPES = {"VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR",
+            "VARCHAR", "VARCHAR", "TIMESTAMP", "VARCHAR", "VARCHAR"};
+    /** The longest value kept in an indexed copy of a payload field; the canonical event has it whole. */
+    static final int INDEXED = 200;
+
+    private final JdbcTemplate jdbc;
     private final Journal journal;
+    private final SqlDialect dialect;
     private final ObjectMapper json;
+    private final String insertEvent;
+    private final String insertQuarantine;
 
-    public EventStore(IMap<String, String> events, IMap<String, String> quarantine, Journal journal, ObjectMapper json) {
-        this.events = events;
-        this.quarantine = quarantine;
+    public EventStore(JdbcTemplate jdbc, Journal journal, SqlDialect dialect, ObjectMapper json) {
+        this.jdbc = jdbc;
         this.journal = journal;
+        this.dialect = dialect;
         this.json = json;
-    }
-
-    public void save(StoredEvent event) {
-        String value = write(event);
-        journal.write(List.of(new Journal.Row(DurableMaps.EVENTS, event.id(), value)));
-        events.set(event.id(), value);
+        this.insertEvent = dialect.insertIfAbsent("tributary_event", EVENT_COLUMNS, EVENT_TYPES);
+        this.insertQuarantine = dialect.insertIfAbsent("tributary_quarantine", QUARANTINE_COLUMNS, QUARANTINE_TYPES);
     }
 
     /**
@@ -44,40 +61,169 @@ public final class EventStore {
      * dedup window's memory was lost to a restart), and with it {@code with}, in one transaction. The
      * database answers whether the id is new: nothing is read before the insert.
      *
-     * <p>The new event is not put into memory: the fan-out hands it to its deliveries, and the map
-     * loads it from the database when it is asked for (the API, a recovered delivery). Kept out of
-     * the heap, a node's events cost no garbage-collection work.
+     * <p>{@code with.committed} runs on this thread once the commit is known; if the caller stops
+     * waiting ({@link StoreUnavailable}) it runs later, when the write commits or fails.
      *
-     * @return whether it was new (and so stored)
+     * @return whether the event was new (and so stored with {@code with})
      */
-    public boolean saveNew(StoredEvent event, List<Journal.Row> with) {
-        String value = write(event);
-        return journal.insertNew(new Journal.Row(DurableMaps.EVENTS, event.id(), value), with == null ? List.of() : with);
+    public boolean saveNew(StoredEvent event, Companions with) {
+        CompletableFuture<Journal.Outcome> write = journal.submitNew(insert(event), with.ops());
+        Journal.Outcome outcome;
+        try {
+            outcome = journal.await(write);
+        } catch (StoreUnavailable e) {
+            write.whenCompleteAsync((late, failed) -> with.committed().accept(failed == null && late.fresh()));
+            throw e;
+        }
+        with.committed().accept(outcome.fresh());
+        return outcome.fresh();
+    }
+
+    private Journal.Op insert(StoredEvent stored) {
+        ObjectNode e = stored.event();
+        ReceivedPayload r = stored.received();
+        String headers = write(r.headers());
+        String canonical = e.toString();
+        return new Journal.Op(insertEvent, s -> {
+            s.setString(1, stored.id());
+            s.setString(2, e.path("source").asText());
+            s.setString(3, r.provider());
+            s.setString(4, r.sourceId());
+            s.setString(5, cut(text(e, "providerevent")));
+            s.setString(6, cut(e.path("type").asText()));
+            s.setString(7, cut(text(e, "tenant")));
+            s.setString(8, cut(text(e, "subject")));
+            s.setTimestamp(9, timestamp(time(text(e, "time"))));
+            s.setTimestamp(10, timestamp(r.receivedAt()));
+            s.setString(11, r.eventKey());
+            s.setString(12, canonical);
+            s.setString(13, r.body());
+            s.setString(14, headers);
+            keyAgain(s, 15, stored.id());
+        });
     }
 
     public Optional<StoredEvent> event(String id) {
-        return Optional.ofNullable(events.get(id)).map(v -> read(v, StoredEvent.class));
+        return jdbc.query("SELECT id, canonical, provider, source_id, event_key, recorded_at, headers, payload"
+                + " FROM tributary_event WHERE id = ?", rows -> {
+                    if (!rows.next()) {
+                        return Optional.<StoredEvent>empty();
+                    }
+                    return Optional.of(new StoredEvent(rows.getString(1), (ObjectNode) read(rows.getString(2)),
+                            received(rows, 3)));
+                }, id);
     }
 
+    /** The canonical event alone, for a delivery that was not handed it. */
+    public Optional<ObjectNode> canonical(String id) {
+        return jdbc.query("SELECT canonical FROM tributary_event WHERE id = ?",
+                rows -> rows.next() ? Optional.of((ObjectNode) read(rows.getString(1))) : Optional.<ObjectNode>empty(), id);
+    }
+
+    /** Keeps a payload that did not map (the first time its id is seen); returns once it is committed. */
     public void save(QuarantineEntry entry) {
-        quarantine.set(entry.id(), write(entry));
+        journal.write(List.of(quarantine(entry)));
+    }
+
+    private Journal.Op quarantine(QuarantineEntry q) {
+        ReceivedPayload r = q.received();
+        String headers = write(r.headers());
+        return new Journal.Op(insertQuarantine, s -> {
+            s.setString(1, q.id());
+            s.setString(2, r.provider());
+            s.setString(3, r.sourceId());
+            s.setString(4, r.eventKey());
+            s.setString(5, cut(q.providerEvent()));
+            s.setString(6, q.reason());
+            s.setString(7, q.detail());
+            s.setString(8, q.tenant());
+            s.setTimestamp(9, timestamp(r.receivedAt()));
+            s.setString(10, r.body());
+            s.setString(11, headers);
+            keyAgain(s, 12, q.id());
+        });
+    }
+
+    /** A quarantined payload that failed again on replay: the new reason replaces the old. */
+    public void requarantine(QuarantineEntry q) {
+        journal.write(List.of(new Journal.Op("UPDATE tributary_quarantine SET reason = ?, detail = ?, provider_event = ? WHERE id = ?",
+                s -> {
+                    s.setString(1, q.reason());
+                    s.setString(2, q.detail());
+                    s.setString(3, cut(q.providerEvent()));
+                    s.setString(4, q.id());
+                })));
+    }
+
+    /** The statement that takes a payload out of the quarantine, for the transaction that accepts it. */
+    public Journal.Op release(String quarantineId) {
+        return new Journal.Op("DELETE FROM tributary_quarantine WHERE id = ?", s -> s.setString(1, quarantineId));
+    }
+
+    /** Takes a payload out of the quarantine; returns once committed. */
+    public void forget(String quarantineId) {
+        journal.write(List.of(release(quarantineId)));
     }
 
     public Optional<QuarantineEntry> quarantined(String id) {
-        return Optional.ofNullable(quarantine.get(id)).map(v -> read(v, QuarantineEntry.class));
-    }
-
-    public void release(String quarantineId) {
-        quarantine.delete(quarantineId);
+        List<QuarantineEntry> found = jdbc.query(QUARANTINE_SELECT + " WHERE id = ?", (rows, n) -> quarantineEntry(rows), id);
+        return found.stream().findFirst();
     }
 
     /** Quarantined payloads, newest first. */
     public List<QuarantineEntry> quarantined(int limit) {
-        return quarantine.values().stream()
-                .map(v -> read(v, QuarantineEntry.class))
-                .sorted(Comparator.comparing((QuarantineEntry q) -> q.received().receivedAt()).reversed())
-                .limit(limit)
-                .toList();
+        return jdbc.query(QUARANTINE_SELECT + " ORDER BY received_at DESC, id FETCH FIRST " + limit + " ROWS ONLY",
+                (rows, n) -> quarantineEntry(rows));
+    }
+
+    private static final String QUARANTINE_SELECT = "SELECT id, reason, provider_event, detail, tenant,"
+            + " provider, source_id, event_key, received_at, headers, payload FROM tributary_quarantine";
+
+    private QuarantineEntry quarantineEntry(ResultSet rows) throws SQLException {
+        return new QuarantineEntry(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                rows.getString(5), received(rows, 6));
+    }
+
+    /** The provider request from six columns starting at {@code at}: provider, source, event key, time, headers, body. */
+    private ReceivedPayload received(ResultSet rows, int at) throws SQLException {
+        Map<String, String> headers;
+        try {
+            headers = json.readValue(rows.getString(at + 4), new TypeReference<Map<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return new ReceivedPayload(rows.getString(at), rows.getString(at + 1), rows.getString(at + 2),
+                rows.getTimestamp(at + 3).toInstant(), headers, rows.getString(at + 5));
+    }
+
+    private void keyAgain(PreparedStatement s, int at, String key) throws SQLException {
+        if (dialect.keyTwice()) {
+            s.setString(at, key);
+        }
+    }
+
+    private static String text(ObjectNode node, String field) {
+        var value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    static String cut(String value) {
+        return value == null || value.length() <= INDEXED ? value : value.substring(0, INDEXED);
+    }
+
+    private static Instant time(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
     }
 
     private String write(Object value) {
@@ -88,9 +234,9 @@ public final class EventStore {
         }
     }
 
-    private <T> T read(String value, Class<T> type) {
+    private com.fasterxml.jackson.databind.JsonNode read(String value) {
         try {
-            return json.readValue(value, type);
+            return json.readTree(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -6,74 +6,98 @@ import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable writes of the hot path (accepted events, their deliveries, every delivery's progress),
- * committed by group: callers wait until their rows are committed, and one writer thread commits
+ * The durable writes of the hot path (an accepted event with its deliveries, every attempt's record),
+ * committed by group: callers wait until their statements are committed, and one writer thread commits
  * whatever queued up meanwhile in one transaction. Under load one commit, and one disk flush, serves
  * many requests; alone, a request waits for just its own.
  *
- * <p>The rows go to the {@code tributary_entry} table the maps load from ({@link JdbcMapStore}); the
- * caller puts the same values into its Hazelcast map once this returns. Nothing here runs on a
- * Hazelcast partition thread, so a commit never holds up other keys' map operations.
+ * <p>A write is a list of {@link Op}s (a statement and its parameters), optionally behind an
+ * insert-if-absent ({@link #insertNew}): the rest are executed only if that row was new, in the same
+ * transaction, so a new event and its deliveries are durable together or not at all. Statements are
+ * prepared once per connection and run as JDBC batches, grouped by statement in the order they first
+ * appear in the batch.
  *
- * <p>If a batch fails, each caller's rows are retried in a transaction of their own, on a fresh
+ * <p>If a batch fails, each caller's write is retried in a transaction of its own, on a fresh
  * connection, so one bad row fails only its own request and a dropped connection fails none.
  */
 public final class Journal implements AutoCloseable {
 
-    /** One entry of a map, as stored: its value as text. */
-    public record Row(String map, String key, String value) {
+    /** Binds one statement's parameters. */
+    @FunctionalInterface
+    public interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
     }
 
-    private record Pending(Row ifNew, List<Row> rows, CompletableFuture<Boolean> done) {
+    /** One statement with its parameters. */
+    public record Op(String sql, Binder binder) {
+    }
+
+    /**
+     * What a write did.
+     *
+     * @param fresh  whether its insert-if-absent inserted (always true for a write without one); when
+     *               false none of its other statements ran
+     * @param counts the rows each of its other statements changed, in order (a fenced update that
+     *               finds its row taken over changes none)
+     */
+    public record Outcome(boolean fresh, int[] counts) {
+    }
+
+    private record Pending(Op ifNew, List<Op> ops, CompletableFuture<Outcome> done) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(Journal.class);
     private static final int MAX_BATCH = 256;
     /** How long a commit under load waits for more writers to join it. */
-    private static final long GATHER_NANOS = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(1000);
-    /**
-     * How long a caller waits for its commit, and a statement may run: a database that hangs turns
-     * into errors (a 500 the provider retries), not into threads parked for good.
-     */
-    private static final int TIMEOUT_SECONDS = 30;
+    private static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(1000);
 
     private final DataSource db;
-    private final Clock clock;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean open = true;
     /**
-     * The writer's connection and its two statements, parsed once: kept while writes keep coming (H2
-     * spent a quarter of the writer's time parsing them again for every commit), handed back to the
+     * How long a caller waits for its commit, and a statement may run: a database that hangs turns
+     * into errors (a 503 the provider retries), not into threads parked for good.
+     */
+    private final Duration timeout;
+    /**
+     * The writer's connection and its prepared statements: kept while writes keep coming (H2 spent a
+     * quarter of the writer's time parsing statements again for every commit), handed back to the
      * pool once the queue is idle or a commit failed.
      */
-    private Session session;
+    private Connection connection;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final long keepIdleNanos;
     private final Timer commits;
     private final DistributionSummary batches;
 
-    public Journal(DataSource db, Clock clock, MeterRegistry meters) {
-        this(db, clock, meters, java.time.Duration.ofMillis(200));
+    public Journal(DataSource db, MeterRegistry meters, Duration timeout) {
+        this(db, meters, timeout, Duration.ofMillis(200));
     }
 
     /** @param keepIdle how long the writer keeps its connection with nothing to write */
-    Journal(DataSource db, Clock clock, MeterRegistry meters, java.time.Duration keepIdle) {
+    Journal(DataSource db, MeterRegistry meters, Duration timeout, Duration keepIdle) {
         this.db = db;
+        this.timeout = timeout;
         this.keepIdleNanos = keepIdle.toNanos();
-        this.clock = clock;
         this.commits = Timer.builder("tributary.journal.commit").description("One group commit of the journal")
                 .publishPercentiles(0.5, 0.99).register(meters);
         this.batches = DistributionSummary.builder("tributary.journal.batch").description("Writes committed together")
@@ -83,50 +107,62 @@ public final class Journal implements AutoCloseable {
         writer.start();
     }
 
-    /** Writes (inserts or replaces) the rows in one transaction; returns once they are committed. */
-    public void write(List<Row> rows) {
-        await(append(rows));
+    /** Runs the statements in one transaction; returns once they are committed. */
+    public Outcome write(List<Op> ops) {
+        return await(append(ops));
     }
 
     /**
-     * Writes the rows in one transaction without waiting: the future completes, on the journal's
-     * thread, once they are committed. For callers that must not block (the delivery attempts'
-     * completions). Continue with an executor of the caller's ({@code thenRunAsync}): anything run on
-     * the journal's thread delays every commit after it.
+     * Runs the statements in one transaction without waiting: the future completes, on the journal's
+     * thread, once they are committed. Continue with an executor of the caller's
+     * ({@code thenRunAsync}): anything run on the journal's thread delays every commit after it.
      */
-    public CompletableFuture<Boolean> append(List<Row> rows) {
-        return enqueue(new Pending(null, rows, new CompletableFuture<>()));
+    public CompletableFuture<Outcome> append(List<Op> ops) {
+        return enqueue(new Pending(null, ops, new CompletableFuture<>()));
     }
 
     /**
-     * Inserts {@code row} unless its key is stored already and, only if it was new, writes {@code with}
-     * in the same transaction: a new event and its deliveries are durable together or not at all.
-     *
-     * @return whether {@code row} was new
+     * Runs {@code ifNew}, an insert-if-absent, and, only if it inserted, {@code with}, in the same
+     * transaction; returns once committed.
      */
-    public boolean insertNew(Row row, List<Row> with) {
-        return await(enqueue(new Pending(row, with, new CompletableFuture<>())));
+    public Outcome insertNew(Op ifNew, List<Op> with) {
+        return await(submitNew(ifNew, with));
     }
 
-    private CompletableFuture<Boolean> enqueue(Pending pending) {
+    /** {@link #insertNew} without waiting. */
+    public CompletableFuture<Outcome> submitNew(Op ifNew, List<Op> with) {
+        return enqueue(new Pending(ifNew, with, new CompletableFuture<>()));
+    }
+
+    /**
+     * Waits for a write as long as the journal's timeout. Throws {@link StoreUnavailable} when the
+     * database did not commit it in time or failed (the write may still commit later), and an
+     * {@link IllegalStateException} when the database refused the data itself (too long, a constraint).
+     */
+    public Outcome await(CompletableFuture<Outcome> done) {
+        try {
+            return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+                // data or integrity: the same write would fail again, however often it is retried
+                throw new IllegalStateException("not storable: " + describe(sql));
+            }
+            throw new StoreUnavailable("not stored: " + describe(e.getCause()), e.getCause());
+        } catch (TimeoutException e) {
+            throw new StoreUnavailable("not stored within " + timeout.toSeconds() + " s (is the database reachable?)", null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailable("interrupted while storing", e);
+        }
+    }
+
+    private CompletableFuture<Outcome> enqueue(Pending pending) {
         if (!open) {
-            throw new IllegalStateException("the journal is closed");
+            throw new StoreUnavailable("the journal is closed", null);
         }
         queue.add(pending);
         return pending.done();
-    }
-
-    private static boolean await(CompletableFuture<Boolean> done) {
-        try {
-            return done.get(TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("not stored: " + describe(e.getCause()));
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("not stored within " + TIMEOUT_SECONDS + " s (is the database reachable?)");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while storing", e);
-        }
     }
 
     private void run() {
@@ -135,7 +171,7 @@ public final class Journal implements AutoCloseable {
         boolean concurrent = false;
         while (open || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     if (System.nanoTime() - lastCommit > keepIdleNanos) {
                         release();
@@ -177,7 +213,7 @@ public final class Journal implements AutoCloseable {
         }
         long deadline = System.nanoTime() + GATHER_NANOS;
         for (long left = GATHER_NANOS; left > 0 && !Thread.currentThread().isInterrupted(); left = deadline - System.nanoTime()) {
-            java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+            LockSupport.parkNanos(this, left);
         }
         queue.drainTo(batch, MAX_BATCH - batch.size());
     }
@@ -203,51 +239,65 @@ public final class Journal implements AutoCloseable {
 
     private void commitAll(List<Pending> batch) throws SQLException {
         long started = System.nanoTime();
-        boolean[] fresh = commit(batch);
-        commits.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        Outcome[] outcomes = commit(batch);
+        commits.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         batches.record(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).done().complete(fresh[i]);
+            batch.get(i).done().complete(outcomes[i]);
         }
     }
 
-    /** One transaction: the insert-if-new rows first, then the rows of every pending write still wanted. */
-    private boolean[] commit(List<Pending> batch) throws SQLException {
-        Timestamp now = Timestamp.from(clock.instant());
-        boolean[] fresh = new boolean[batch.size()];
-        Session s = session();
+    /** A statement's place in a batch: which write, and which of its statements. */
+    private record Slot(int write, int op) {
+    }
+
+    /** One transaction: the insert-if-absent statements first, then the statements of every write still wanted. */
+    private Outcome[] commit(List<Pending> batch) throws SQLException {
+        Connection c = connection();
         try {
-            int[] inserted = null;
-            if (batch.stream().anyMatch(p -> p.ifNew() != null)) {
-                for (Pending p : batch) {
-                    if (p.ifNew() != null) {
-                        s.sql().bindInsertNew(s.insertNew(), p.ifNew(), now);
-                        s.insertNew().addBatch();
+            boolean[] fresh = new boolean[batch.size()];
+            Map<String, List<Slot>> inserts = new LinkedHashMap<>();
+            for (int i = 0; i < batch.size(); i++) {
+                Op ifNew = batch.get(i).ifNew();
+                if (ifNew == null) {
+                    fresh[i] = true;
+                } else {
+                    inserts.computeIfAbsent(ifNew.sql(), k -> new ArrayList<>()).add(new Slot(i, -1));
+                }
+            }
+            for (Map.Entry<String, List<Slot>> group : inserts.entrySet()) {
+                int[] counts = execute(group.getKey(), group.getValue().stream().map(s -> batch.get(s.write()).ifNew()).toList());
+                for (int k = 0; k < counts.length; k++) {
+                    fresh[group.getValue().get(k).write()] = counts[k] != 0;
+                }
+            }
+            Map<String, List<Slot>> rest = new LinkedHashMap<>();
+            int[][] counts = new int[batch.size()][];
+            for (int i = 0; i < batch.size(); i++) {
+                List<Op> ops = batch.get(i).ops();
+                counts[i] = new int[fresh[i] ? ops.size() : 0];
+                if (fresh[i]) {
+                    for (int j = 0; j < ops.size(); j++) {
+                        rest.computeIfAbsent(ops.get(j).sql(), k -> new ArrayList<>()).add(new Slot(i, j));
                     }
                 }
-                inserted = s.insertNew().executeBatch();
             }
-            int at = 0;
-            boolean any = false;
+            for (Map.Entry<String, List<Slot>> group : rest.entrySet()) {
+                List<Slot> slots = group.getValue();
+                int[] done = execute(group.getKey(), slots.stream().map(s -> batch.get(s.write()).ops().get(s.op())).toList());
+                for (int k = 0; k < done.length; k++) {
+                    counts[slots.get(k).write()][slots.get(k).op()] = done[k];
+                }
+            }
+            c.commit();
+            Outcome[] outcomes = new Outcome[batch.size()];
             for (int i = 0; i < batch.size(); i++) {
-                Pending p = batch.get(i);
-                fresh[i] = p.ifNew() == null || inserted[at++] > 0;
-                if (!fresh[i]) {
-                    continue;
-                }
-                for (Row row : p.rows()) {
-                    Sql.bind(s.upsert(), row, now);
-                    s.upsert().addBatch();
-                    any = true;
-                }
+                outcomes[i] = new Outcome(fresh[i], counts[i]);
             }
-            if (any) {
-                s.upsert().executeBatch();
-            }
-            s.connection().commit();
+            return outcomes;
         } catch (SQLException | RuntimeException | Error e) {
             try {
-                s.connection().rollback();
+                c.rollback();
             } catch (SQLException | RuntimeException | Error rollback) {
                 e.addSuppressed(rollback); // a dropped connection cannot roll back: the database already has
             } finally {
@@ -255,47 +305,67 @@ public final class Journal implements AutoCloseable {
             }
             throw e;
         }
-        return fresh;
     }
 
-    /** The writer's session: a connection taken from the pool if it holds none, and its statements. */
-    private Session session() throws SQLException {
-        if (session == null) {
+    /** Runs one statement for each op, as a JDBC batch when there are several; the rows each changed. */
+    private int[] execute(String sql, List<Op> ops) throws SQLException {
+        PreparedStatement statement = statements.get(sql);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            statement.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
+            statements.put(sql, statement);
+        }
+        if (ops.size() == 1) {
+            ops.get(0).binder().bind(statement);
+            return new int[] {statement.executeUpdate()};
+        }
+        for (Op op : ops) {
+            op.binder().bind(statement);
+            statement.addBatch();
+        }
+        int[] counts = statement.executeBatch();
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] == java.sql.Statement.SUCCESS_NO_INFO) {
+                counts[i] = 1; // the driver ran it but did not count (only ever for statements that succeeded)
+            }
+        }
+        return counts;
+    }
+
+    /** The writer's connection: taken from the pool if it holds none. */
+    private Connection connection() throws SQLException {
+        if (connection == null) {
             Connection c = db.getConnection();
             try {
                 c.setAutoCommit(false);
-                Sql sql = Sql.of(c.getMetaData().getDatabaseProductName());
-                PreparedStatement insertNew = c.prepareStatement(sql.insertNew());
-                PreparedStatement upsert = c.prepareStatement(sql.upsert());
-                insertNew.setQueryTimeout(TIMEOUT_SECONDS);
-                upsert.setQueryTimeout(TIMEOUT_SECONDS);
-                session = new Session(c, sql, insertNew, upsert);
             } catch (SQLException | RuntimeException e) {
                 c.close();
                 throw e;
             }
+            connection = c;
         }
-        return session;
+        return connection;
     }
 
     /** Hands the writer's connection back to the pool (which closes its statements). */
     private void release() {
-        if (session == null) {
+        if (connection == null) {
             return;
         }
+        statements.clear();
         try {
-            session.connection().close();
+            connection.close();
         } catch (SQLException e) {
             log.warn("the journal's connection did not close cleanly ({})", describe(e));
         } finally {
-            session = null;
+            connection = null;
         }
     }
 
     /** What went wrong, without the database's message: it quotes the values (payloads) it refused. */
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         return e instanceof SQLException sql ? "SQL state " + sql.getSQLState() + ", error " + sql.getErrorCode()
-                : e.getClass().getSimpleName();
+                : e == null ? "unknown" : e.getClass().getSimpleName();
     }
 
     /** Stops taking writes, commits what is queued, and stops the writer. */
@@ -303,45 +373,5 @@ public final class Journal implements AutoCloseable {
     public void close() throws InterruptedException {
         open = false;
         writer.join(10_000);
-    }
-
-    /** The writer's connection and its prepared statements. */
-    private record Session(Connection connection, Sql sql, PreparedStatement insertNew, PreparedStatement upsert) {
-    }
-
-    /** The two statements, in the database's own words: PostgreSQL's ON CONFLICT, H2's MERGE. */
-    private record Sql(String insertNew, String upsert, boolean keyTwice) {
-
-        static Sql of(String product) {
-            if (product.toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
-                String insert = "INSERT INTO tributary_entry (map_name, entry_key, entry_value, updated_at) VALUES (?, ?, ?, ?)"
-                        + " ON CONFLICT (map_name, entry_key) DO ";
-                return new Sql(insert + "NOTHING",
-                        insert + "UPDATE SET entry_value = EXCLUDED.entry_value, updated_at = EXCLUDED.updated_at", false);
-            }
-            // H2: one writer per database file, so a NOT EXISTS insert cannot race another node's. The
-            // value is cast to the column's own type (TEXT is CHARACTER VARYING in H2 2): a CLOB cast
-            // encoded every event to UTF-8 and decoded it back, per row.
-            return new Sql("INSERT INTO tributary_entry (map_name, entry_key, entry_value, updated_at)"
-                    + " SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS TIMESTAMP)"
-                    + " WHERE NOT EXISTS (SELECT 1 FROM tributary_entry WHERE map_name = ? AND entry_key = ?)",
-                    "MERGE INTO tributary_entry (map_name, entry_key, entry_value, updated_at) KEY (map_name, entry_key)"
-                            + " VALUES (?, ?, ?, ?)", true);
-        }
-
-        void bindInsertNew(PreparedStatement insert, Row row, Timestamp now) throws SQLException {
-            bind(insert, row, now);
-            if (keyTwice) {
-                insert.setString(5, row.map());
-                insert.setString(6, row.key());
-            }
-        }
-
-        static void bind(PreparedStatement statement, Row row, Timestamp now) throws SQLException {
-            statement.setString(1, row.map());
-            statement.setString(2, row.key());
-            statement.setString(3, row.value());
-            statement.setTimestamp(4, now);
-        }
     }
 }

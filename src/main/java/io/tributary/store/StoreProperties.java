@@ -8,13 +8,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The durable store: {@code tributary.store.*}. The JDBC connection itself is
  * {@code tributary.store.url}, {@code .user}, {@code .password} (see application.yaml).
  *
- * @param retention    how long events, quarantine entries, deliveries and dead letters are kept
+ * @param retention    how long settled history (events, quarantine entries, settled deliveries, dead
+ *                     letters) is kept; unsettled deliveries and their events are kept until settled
  * @param purgeEvery   how often rows past the retention are deleted
- * @param eventsInMemory how many events a node keeps in memory once read (new events go only to the
- *                     database; the least recently read are dropped first)
+ * @param writeTimeout how long a write may take before its caller gives up on it (a webhook then
+ *                     answers 503 with Retry-After); the write may still commit, and is then found
  */
 @ConfigurationProperties("tributary.store")
 public record StoreProperties(@DefaultValue("30d") Duration retention,
                               @DefaultValue("1h") Duration purgeEvery,
-                              @DefaultValue("100000") int eventsInMemory) {
+                              @DefaultValue("10s") Duration writeTimeout) {
 }

@@ -1,15 +1,20 @@
 package io.tributary.subscription;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.core.HazelcastInstance;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.flyway.FlywayMigrationInitializer;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 @Configuration(proxyBeanMethods = false)
 class SubscriptionConfiguration {
@@ -36,6 +41,19 @@ class SubscriptionConfiguration {
      */
     @ConfigurationProperties("tributary.subscription")
     record SubscriptionSettings(@DefaultValue("24h") Duration secretGracePeriod) {
+    }
+
+    /**
+     * Subscriptions in a Hazelcast map, one synchronous backup, written through to the database and
+     * loaded whole at start (they are few; events, deliveries and the rest are read only when asked).
+     */
+    @Bean
+    MapConfig subscriptionsMap(JdbcTemplate jdbc, ObjectMapper json, ObjectProvider<FlywayMigrationInitializer> migrated) {
+        migrated.getIfAvailable();
+        return new MapConfig(MAP).setBackupCount(1).setMapStoreConfig(new MapStoreConfig().setEnabled(true)
+                .setImplementation(new SubscriptionMapStore(jdbc, json))
+                .setWriteDelaySeconds(0) // write-through
+                .setInitialLoadMode(MapStoreConfig.InitialLoadMode.EAGER));
     }
 
     @Bean

@@ -7,6 +7,7 @@ import io.tributary.delivery.DeliveryDispatcher;
 import io.tributary.mapping.EventNormalizer;
 import io.tributary.mapping.Normalization;
 import io.tributary.store.EventStore;
+import io.tributary.store.ReceivedPayload;
 import io.tributary.store.StoredEvent;
 import io.tributary.subscription.SubscriptionRequest;
 import io.tributary.subscription.Subscriptions;
@@ -112,11 +113,9 @@ public class PipelineBenchmark {
         ObjectNode payload = parser.parseObject(body);
         Normalization result = normalizer.normalize(new EventContext("dailydraft", "bench", "bench", null, payload, Instant.now()));
         if (result instanceof Normalization.Normalized ok && !dedup.contains(ok.id())) {
-            Exchange exchange = new DefaultExchange(camel);
-            dispatcher.plan(ok.event(), exchange);
-            if (store.saveNew(new StoredEvent(ok.id(), ok.event(), null), exchange.getVariable(EventStore.ROWS_WITH_EVENT, List.class))) {
-                dispatcher.dispatch(ok.event(), exchange);
-            }
+            ReceivedPayload received = new ReceivedPayload("dailydraft", "bench", null, Instant.now(), Map.of(),
+                    new String(body, StandardCharsets.UTF_8));
+            store.saveNew(new StoredEvent(ok.id(), ok.event(), received), dispatcher.plan(ok.event()));
             dedup.add(ok.id());
         }
         return result;

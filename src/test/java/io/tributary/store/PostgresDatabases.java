@@ -32,7 +32,7 @@ public final class PostgresDatabases {
      * Arguments for a parameterized store test: an in-memory H2 database named {@code name}-..., and a
      * fresh PostgreSQL database where one is provided; each migrated by Flyway.
      */
-    static Stream<Arguments> h2AndPostgres(String name) {
+    public static Stream<Arguments> h2AndPostgres(String name) {
         List<Arguments> dbs = new ArrayList<>();
         dbs.add(Arguments.of("h2", new DriverManagerDataSource("jdbc:h2:mem:" + name + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "")));
         fresh().ifPresent(pg -> dbs.add(Arguments.of("postgresql", new DriverManagerDataSource(pg.url(), pg.user(), pg.password()))));

@@ -1,0 +1,15 @@
+package io.tributary.delivery;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A delivery as the API shows it: where it stands and every attempt, read from the store.
+ *
+ * @param settledAt when it succeeded or was dead-lettered, else {@code null}
+ * @param attempts  every HTTP try, in the order they were made (a replay starts numbering again)
+ */
+public record DeliveryRecord(String id, String eventId, String subscriptionId, DeliveryStatus status, boolean held,
+                             Instant createdAt, Instant nextAttemptAt, int attemptCount, Instant settledAt,
+                             List<DeliveryAttempt> attempts) {
+}

@@ -1,0 +1,51 @@
+package io.tributary.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+import javax.sql.DataSource;
+
+/**
+ * The two databases Tributary runs on, and the one statement they spell differently: an insert
+ * that does nothing when the key is there already (an event a provider sends again).
+ */
+public enum SqlDialect {
+    H2,
+    POSTGRESQL;
+
+    public static SqlDialect of(DataSource db) {
+        try (Connection c = db.getConnection()) {
+            return c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres") ? POSTGRESQL : H2;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reach the database to tell which it is", e);
+        }
+    }
+
+    /**
+     * {@code INSERT INTO table (columns) VALUES (...)} unless a row with the first column's value is
+     * there. Parameters: the columns in order; on H2 the key once more at the end
+     * ({@link #keyTwice()}). H2 writes one database file from one process, so its {@code NOT EXISTS}
+     * cannot race another node; each value is cast to its column's type, which H2 needs to type a
+     * {@code SELECT} of parameters.
+     *
+     * @param types the SQL type of each column, for H2's casts ({@code VARCHAR}, {@code TIMESTAMP}...)
+     */
+    public String insertIfAbsent(String table, String[] columns, String[] types) {
+        String names = String.join(", ", columns);
+        if (this == POSTGRESQL) {
+            return "INSERT INTO " + table + " (" + names + ") VALUES (" + "?, ".repeat(columns.length - 1) + "?)"
+                    + " ON CONFLICT (" + columns[0] + ") DO NOTHING";
+        }
+        StringBuilder casts = new StringBuilder();
+        for (int i = 0; i < columns.length; i++) {
+            casts.append(i == 0 ? "" : ", ").append("CAST(? AS ").append(types[i]).append(')');
+        }
+        return "INSERT INTO " + table + " (" + names + ") SELECT " + casts
+                + " WHERE NOT EXISTS (SELECT 1 FROM " + table + " WHERE " + columns[0] + " = ?)";
+    }
+
+    /** Whether {@link #insertIfAbsent} takes the key a second time, as its last parameter. */
+    public boolean keyTwice() {
+        return this == H2;
+    }
+}

@@ -1,0 +1,141 @@
+package io.tributary.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tributary.TestReceiver;
+import io.tributary.TributaryApplication;
+import io.tributary.WebhookClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The database's bad day, with providers that retry until they get a 2xx: the database first hangs
+ * (statements neither answer nor fail), then goes down, then comes back, while webhooks stream in.
+ * Meanwhile every answer is a 2xx for a committed event or a 503 with Retry-After (never a 4xx, never
+ * a 202 for an event not committed); afterwards Tributary goes on without a restart and every
+ * acknowledged event reaches the subscriber, including those whose commit outlived its request.
+ * PostgreSQL (which CI provides), reached through a {@link FaultyProxy}. (An H2 server behind the
+ * proxy closes its in-memory database when its connections are cut, so it cannot come back; the
+ * embedded H2 file has no network to fail.)
+ */
+@EnabledIfEnvironmentVariable(named = "TRIBUTARY_TEST_POSTGRES_URL", matches = ".+")
+class DatabaseOutageTest {
+
+    private static final int PROVIDERS = 4;
+    private static final int EVENTS_EACH = 40;
+
+    record Target(String host, int port, String urlPrefix, String urlSuffix, String user, String password) {
+        String url(int proxyPort) {
+            return urlPrefix + "127.0.0.1:" + proxyPort + urlSuffix;
+        }
+    }
+
+    static Stream<Arguments> databases() {
+        List<Arguments> dbs = new ArrayList<>();
+        PostgresDatabases.fresh().ifPresent(pg -> {
+            URI uri = URI.create(pg.url().substring("jdbc:".length()));
+            dbs.add(Arguments.of("postgresql", new Target(uri.getHost(), uri.getPort(), "jdbc:postgresql://",
+                    uri.getPath(), pg.user(), pg.password())));
+        });
+        return dbs.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void everyAcknowledgedEventIsDeliveredThroughAHangAndAnOutage(String name, Target db) throws Exception {
+        ExecutorService providers = Executors.newFixedThreadPool(PROVIDERS);
+        try (FaultyProxy proxy = new FaultyProxy(db.host(), db.port()); TestReceiver subscriber = new TestReceiver()) {
+            ConfigurableApplicationContext app = new SpringApplicationBuilder(TributaryApplication.class).profiles("test").run(
+                    "--server.port=0", "--tributary.store.url=" + db.url(proxy.port()), "--tributary.store.user=" + db.user(),
+                    "--tributary.store.password=" + db.password(), "--tributary.store.write-timeout=2s",
+                    "--spring.datasource.hikari.connection-timeout=1000",
+                    "--tributary.delivery.recovery-interval=1s", "--tributary.delivery.lease=3s", "--tributary.delivery.jitter=0",
+                    "--tributary.delivery.retry-schedule=0s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s",
+                    "--tributary.delivery.pause-after-failures=1000", "--camel.main.shutdown-timeout=1");
+            try {
+                int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+                WebhookClient client = new WebhookClient(port);
+                assertThat(client.post("/api/v1/subscriptions", "{\"url\":\"" + subscriber.url() + "\"}").status()).isEqualTo(201);
+
+                Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+                Map<Integer, AtomicInteger> answers = new ConcurrentHashMap<>();
+                AtomicInteger unavailableWithoutRetryAfter = new AtomicInteger();
+                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                List<Future<?>> streams = new ArrayList<>();
+                for (int p = 0; p < PROVIDERS; p++) {
+                    streams.add(providers.submit(() -> {
+                        for (int i = 0; i < EVENTS_EACH; i++) {
+                            String id = "evt_" + UUID.randomUUID();
+                            String body = "{\"id\":\"" + id + "\",\"type\":\"open\",\"workspace_id\":\"w1\",\"to\":\"contact_1\",\"created_at\":1654703617}";
+                            // A provider that retries until it gets a 2xx.
+                            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/mailstand/demo"))
+                                        .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                                answers.computeIfAbsent(r.statusCode(), s -> new AtomicInteger()).incrementAndGet();
+                                if (r.statusCode() == 503 && r.headers().firstValue("Retry-After").isEmpty()) {
+                                    unavailableWithoutRetryAfter.incrementAndGet();
+                                }
+                                return r.statusCode() == 200 || r.statusCode() == 202;
+                            });
+                            acknowledged.add(id);
+                        }
+                        return null;
+                    }));
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= PROVIDERS * EVENTS_EACH / 4);
+                proxy.stall(); // the database hangs
+                await().atMost(Duration.ofSeconds(60)).until(() -> count(answers, 503) >= 4);
+                proxy.heal();
+                await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= PROVIDERS * EVENTS_EACH / 2);
+                int before = count(answers, 503);
+                proxy.cut(); // the database is down
+                await().atMost(Duration.ofSeconds(60)).until(() -> count(answers, 503) >= before + 4);
+                proxy.heal();
+                for (Future<?> stream : streams) {
+                    stream.get();
+                }
+
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                        subscriber.received().stream().map(r -> r.header("webhook-id")).collect(java.util.stream.Collectors.toSet()))
+                        .as("every acknowledged event delivered").containsAll(acknowledged));
+                assertThat(answers.keySet()).as("answers: " + answers).allMatch(s -> s == 200 || s == 202 || s == 503);
+                assertThat(count(answers, 503)).isGreaterThanOrEqualTo(8);
+                assertThat(unavailableWithoutRetryAfter.get()).as("every 503 says when to retry").isZero();
+                System.out.printf("database outage (%s): acknowledged=%d answers=%s delivered=%d%n", name, acknowledged.size(), answers,
+                        subscriber.received().size());
+            } finally {
+                app.close();
+            }
+        } finally {
+            providers.shutdownNow();
+        }
+    }
+
+    private static int count(Map<Integer, AtomicInteger> answers, int status) {
+        AtomicInteger n = answers.get(status);
+        return n == null ? 0 : n.get();
+    }
+}
