@@ -10,8 +10,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The embedded Hazelcast member that holds the shared state (dedup, events, quarantine, later
- * subscriptions and deliveries). With no {@code tributary.cluster.members} it stands alone; with a
+ * The embedded Hazelcast member that holds what is shared and in flight (the dedup window,
+ * subscriptions, failure runs) and tells who is in the cluster; the database is the record. With no {@code tributary.cluster.members} it stands alone; with a
  * member list it joins those members over TCP. Multicast is always off: a webhook gateway must not
  * join whatever cluster happens to share its network.
  */
@@ -45,6 +45,9 @@ class HazelcastConfiguration {
         config.setClusterName(cluster.name());
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.logging.type", "slf4j");
+        // Spring stops the member, after Tomcat has answered the webhooks in progress: Hazelcast's own
+        // JVM hook would stop it at SIGTERM while they still run.
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.getNetworkConfig().setPort(cluster.port()).setPortAutoIncrement(true);
         JoinConfig join = config.getNetworkConfig().getJoin();
         join.getMulticastConfig().setEnabled(false);
