@@ -3,6 +3,7 @@ package io.tributary.delivery;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.store.Columns;
 import io.tributary.store.EventStore;
 import io.tributary.store.Journal;
 import java.sql.ResultSet;
@@ -88,7 +89,7 @@ public final class DeliveryStore {
                         s.setString(2, deadLetter.eventId());
                         s.setString(3, deadLetter.subscriptionId());
                         s.setTimestamp(4, Timestamp.from(deadLetter.deadAt()));
-                        s.setString(5, deadLetter.reason());
+                        s.setString(5, Columns.text(deadLetter.reason()));
                         s.setString(6, subscription);
                     }));
         }
@@ -124,8 +125,8 @@ public final class DeliveryStore {
                         s.setInt(4, a.status());
                     }
                     s.setLong(5, a.responseDurationMs());
-                    s.setString(6, a.response());
-                    s.setString(7, a.error());
+                    s.setString(6, Columns.text(a.response()));
+                    s.setString(7, Columns.text(a.error()));
                     s.setTimestamp(8, ts(a.nextAttemptAt()));
                 });
     }

@@ -95,7 +95,7 @@ public final class EventStore {
             s.setString(8, cut(text(e, "subject")));
             s.setTimestamp(9, timestamp(time(text(e, "time"))));
             s.setTimestamp(10, timestamp(r.receivedAt()));
-            s.setString(11, r.eventKey());
+            s.setString(11, Columns.text(r.eventKey()));
             s.setString(12, canonical);
             s.setString(13, r.body());
             s.setString(14, headers);
@@ -132,10 +132,10 @@ public final class EventStore {
             s.setString(1, q.id());
             s.setString(2, r.provider());
             s.setString(3, r.sourceId());
-            s.setString(4, r.eventKey());
+            s.setString(4, Columns.text(r.eventKey()));
             s.setString(5, cut(q.providerEvent()));
             s.setString(6, q.reason());
-            s.setString(7, q.detail());
+            s.setString(7, Columns.text(q.detail()));
             s.setString(8, q.tenant());
             s.setTimestamp(9, timestamp(r.receivedAt()));
             s.setString(10, r.body());
@@ -149,7 +149,7 @@ public final class EventStore {
         journal.write(List.of(new Journal.Op("UPDATE tributary_quarantine SET reason = ?, detail = ?, provider_event = ? WHERE id = ?",
                 s -> {
                     s.setString(1, q.reason());
-                    s.setString(2, q.detail());
+                    s.setString(2, Columns.text(q.detail()));
                     s.setString(3, cut(q.providerEvent()));
                     s.setString(4, q.id());
                 })));
@@ -208,7 +208,7 @@ public final class EventStore {
     }
 
     static String cut(String value) {
-        return value == null || value.length() <= INDEXED ? value : value.substring(0, INDEXED);
+        return Columns.cut(value, INDEXED);
     }
 
     private static Instant time(String value) {

@@ -1,0 +1,79 @@
+package io.tributary.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Events and quarantine in their tables, on H2 and PostgreSQL: what goes in comes back, whatever a payload holds. */
+class EventStoreTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+
+    static Stream<Arguments> databases() {
+        return PostgresDatabases.h2AndPostgres("events");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void anEventIsStoredOnceWithItsSearchableColumnsAndReadBackWhole(String name, DataSource db) throws Exception {
+        JdbcTemplate jdbc = new JdbcTemplate(db);
+        try (Journal journal = new Journal(db, new SimpleMeterRegistry(), Duration.ofSeconds(30))) {
+            EventStore store = new EventStore(jdbc, journal, SqlDialect.of(db), JSON);
+            String subject = "contact\u0000" + "é".repeat(300) + "\uD83D\uDE00"; // NUL (PostgreSQL refuses it in text), long
+            ObjectNode event = JSON.createObjectNode().put("id", "evt_1").put("source", "/providers/mailstand/demo")
+                    .put("type", "message.clicked").put("subject", subject).put("time", "2022-06-08T15:53:37Z")
+                    .put("provider", "mailstand").put("providerevent", "click").put("tenant", "w1");
+            Instant received = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            ReceivedPayload payload = new ReceivedPayload("mailstand", "demo", "key\u0000", received, Map.of("content-type", "application/json"),
+                    "{\"to\":\"contact\\u0000\"}");
+
+            assertThat(store.saveNew(new StoredEvent("evt_1", event, payload), Companions.NONE)).isTrue();
+            assertThat(store.saveNew(new StoredEvent("evt_1", event, payload), Companions.NONE)).as("the same id again").isFalse();
+
+            StoredEvent back = store.event("evt_1").orElseThrow();
+            assertThat(back.event().get("subject").asText()).as("the canonical event keeps it whole").isEqualTo(subject);
+            assertThat(back.received().receivedAt()).isEqualTo(received);
+            assertThat(back.received().body()).isEqualTo(payload.body());
+            assertThat(back.received().headers()).containsEntry("content-type", "application/json");
+            Map<String, Object> row = jdbc.queryForMap("SELECT type, provider, tenant, subject, event_time FROM tributary_event WHERE id = 'evt_1'");
+            assertThat(row.get("type")).isEqualTo("message.clicked");
+            assertThat((String) row.get("subject")).hasSize(200).startsWith("contact\uFFFD");
+            assertThat(row.get("event_time").toString()).startsWith("2022-06-08");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void quarantineIsKeptOnceListedNewestFirstAndReleased(String name, DataSource db) throws Exception {
+        try (Journal journal = new Journal(db, new SimpleMeterRegistry(), Duration.ofSeconds(30))) {
+            EventStore store = new EventStore(new JdbcTemplate(db), journal, SqlDialect.of(db), JSON);
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            for (int i = 0; i < 3; i++) {
+                store.save(new QuarantineEntry("q" + i, "unmapped", "warmup", "no mapping\u0000", "demo",
+                        new ReceivedPayload("mailstand", "demo", null, now.plusSeconds(i), Map.of(), "{}")));
+            }
+            store.save(new QuarantineEntry("q0", "invalid", "other", "again", "demo",
+                    new ReceivedPayload("mailstand", "demo", null, now, Map.of(), "{}")));
+            assertThat(store.quarantined(10)).extracting(QuarantineEntry::id).containsExactly("q2", "q1", "q0");
+            assertThat(store.quarantined("q0").orElseThrow().reason()).as("the first stays").isEqualTo("unmapped");
+
+            store.requarantine(new QuarantineEntry("q0", "mapping_error", "warmup", "boom", "demo", null));
+            assertThat(store.quarantined("q0").orElseThrow().reason()).isEqualTo("mapping_error");
+            store.forget("q1");
+            assertThat(store.quarantined(10)).extracting(QuarantineEntry::id).isEqualTo(List.of("q2", "q0"));
+        }
+    }
+}
