@@ -128,7 +128,11 @@ public final class DeliveryDispatcher {
         return taken;
     }
 
-    /** Claims the candidates (in flight here before the claim commits) and queues those claimed, oldest first. */
+    /**
+     * Claims the candidates (in flight here before the claim commits) and queues those claimed, oldest
+     * first. Callers hold this object's lock: two takes of one delivery at once would both put the
+     * same claim in flight, and the loser's clean-up would remove the winner's.
+     */
     private int take(List<Delivery> candidates, Instant until) {
         if (candidates.isEmpty()) {
             return 0;
@@ -154,7 +158,7 @@ public final class DeliveryDispatcher {
      * After a resume: every delivery waiting for the subscription (held, or a retry parked in the
      * store) goes out now, in the order its event arrived. A retry waiting in memory goes at its time.
      */
-    public int releaseHeld(String subscriptionId) {
+    public synchronized int releaseHeld(String subscriptionId) {
         failures.succeeded(subscriptionId); // a resume starts a new run of failures
         Set<String> live = liveMembers.get();
         Instant now = clock.instant();
