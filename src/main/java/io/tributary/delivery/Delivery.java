@@ -36,6 +36,11 @@ public record Delivery(String id, String eventId, String subscriptionId, Deliver
         return new Delivery(id, eventId, subscriptionId, status, held, createdAt, nextAttemptAt, attemptCount + 1, claim);
     }
 
+    /** The same delivery as claimed once more (claims are only ever taken of unheld deliveries). */
+    Delivery claimedAgain() {
+        return new Delivery(id, eventId, subscriptionId, status, false, createdAt, nextAttemptAt, attemptCount, claim + 1);
+    }
+
     boolean settled() {
         return status == DeliveryStatus.SUCCEEDED || status == DeliveryStatus.EXHAUSTED;
     }

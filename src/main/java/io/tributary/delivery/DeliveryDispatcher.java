@@ -118,8 +118,14 @@ public final class DeliveryDispatcher {
         Instant until = leaseFrom(now);
         store.renew(member, inFlight.ids(), until);
         int taken = take(store.unrenewed(member, until, BATCH).stream().filter(d -> !inFlight.holds(d.id())).toList(), until);
+        return taken + takeDue(now, live, null, until);
+    }
+
+    /** Takes what is due and unclaimed (of one subscription, or all when null), a batch at a time, up to {@link #ROUNDS}. */
+    private int takeDue(Instant now, Set<String> live, String subscriptionId, Instant until) {
+        int taken = 0;
         for (int round = 0; round < ROUNDS; round++) {
-            List<Delivery> due = store.claimable(now, live, null, BATCH);
+            List<Delivery> due = store.claimable(now, live, subscriptionId, BATCH);
             taken += take(due, until);
             if (due.size() < BATCH) {
                 break;
@@ -137,8 +143,7 @@ public final class DeliveryDispatcher {
         if (candidates.isEmpty()) {
             return 0;
         }
-        List<Delivery> next = candidates.stream().map(d -> new Delivery(d.id(), d.eventId(), d.subscriptionId(), d.status(), false,
-                d.createdAt(), d.nextAttemptAt(), d.attemptCount(), d.claim() + 1)).toList();
+        List<Delivery> next = candidates.stream().map(Delivery::claimedAgain).toList();
         next.forEach(d -> inFlight.put(d, null));
         List<Delivery> claimed;
         try {
@@ -163,16 +168,7 @@ public final class DeliveryDispatcher {
         Set<String> live = liveMembers.get();
         Instant now = clock.instant();
         int released = store.release(subscriptionId, now);
-        Instant until = leaseFrom(now);
-        int taken = 0;
-        for (int round = 0; round < ROUNDS; round++) {
-            List<Delivery> due = store.claimable(now, live, subscriptionId, BATCH);
-            taken += take(due, until);
-            if (due.size() < BATCH) {
-                break;
-            }
-        }
-        return Math.max(released, taken);
+        return Math.max(released, takeDue(now, live, subscriptionId, leaseFrom(now)));
     }
 
     /** Sends a dead-lettered delivery again from the start of the retry schedule. */
@@ -203,11 +199,11 @@ public final class DeliveryDispatcher {
 
     /** Replays every dead letter of one subscription, oldest first. */
     public int replayDeadLetters(String subscriptionId, int limit) {
-        List<DeadLetter> all = store.deadLetters(subscriptionId, limit);
+        List<String> ids = store.deadLetterIds(subscriptionId, limit);
         int replayed = 0;
-        for (int i = all.size() - 1; i >= 0; i--) {
+        for (int i = ids.size() - 1; i >= 0; i--) {
             try {
-                replayDeadLetter(all.get(i).id());
+                replayDeadLetter(ids.get(i));
                 replayed++;
             } catch (ProblemException gone) {
                 // replayed meanwhile by someone else

@@ -58,7 +58,7 @@ public final class DeliveryStore {
                     s.setBoolean(5, d.held());
                     s.setInt(6, d.attemptCount());
                     s.setTimestamp(7, Timestamp.from(d.createdAt()));
-                    s.setTimestamp(8, ts(d.nextAttemptAt()));
+                    s.setTimestamp(8, Columns.timestamp(d.nextAttemptAt()));
                     s.setInt(9, d.claim());
                     s.setString(10, d.held() ? null : owner);
                     s.setTimestamp(11, d.held() ? null : Timestamp.from(leaseUntil));
@@ -98,10 +98,10 @@ public final class DeliveryStore {
                     s.setString(1, after.status().name());
                     s.setBoolean(2, after.held());
                     s.setInt(3, after.attemptCount());
-                    s.setTimestamp(4, ts(after.nextAttemptAt()));
+                    s.setTimestamp(4, Columns.timestamp(after.nextAttemptAt()));
                     s.setTimestamp(5, after.settled() ? Timestamp.from(now) : null);
                     s.setString(6, leaseOwner);
-                    s.setTimestamp(7, leaseOwner == null ? null : ts(leaseUntil));
+                    s.setTimestamp(7, leaseOwner == null ? null : Columns.timestamp(leaseUntil));
                     s.setString(8, after.id());
                     s.setInt(9, after.claim());
                 }));
@@ -127,7 +127,7 @@ public final class DeliveryStore {
                     s.setLong(5, a.responseDurationMs());
                     s.setString(6, Columns.text(a.response()));
                     s.setString(7, Columns.text(a.error()));
-                    s.setTimestamp(8, ts(a.nextAttemptAt()));
+                    s.setTimestamp(8, Columns.timestamp(a.nextAttemptAt()));
                 });
     }
 
@@ -146,9 +146,7 @@ public final class DeliveryStore {
         List<Delivery> claimed = new ArrayList<>();
         for (int i = 0; i < counts.length; i++) {
             if (counts[i] != 0) {
-                Delivery d = candidates.get(i);
-                claimed.add(new Delivery(d.id(), d.eventId(), d.subscriptionId(), d.status(), false, d.createdAt(),
-                        d.nextAttemptAt(), d.attemptCount(), d.claim() + 1));
+                claimed.add(candidates.get(i).claimedAgain());
             }
         }
         return claimed;
@@ -164,8 +162,8 @@ public final class DeliveryStore {
             args.add(until);
             args.add(owner);
             args.addAll(chunk);
-            jdbc.update("UPDATE tributary_delivery SET lease_until = ? WHERE lease_owner = ? AND id IN ("
-                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")", args.toArray());
+            jdbc.update("UPDATE tributary_delivery SET lease_until = ? WHERE lease_owner = ? AND id IN (" + marks(chunk.size()) + ")",
+                    args.toArray());
         }
     }
 
@@ -191,7 +189,7 @@ public final class DeliveryStore {
         args.addAll(liveMembers);
         String sql = "SELECT " + COLUMNS + " FROM tributary_delivery WHERE status IN " + UNSETTLED + " AND held = FALSE"
                 + " AND next_attempt_at <= ? AND (lease_owner IS NULL OR lease_until < ?"
-                + (liveMembers.isEmpty() ? "" : " OR lease_owner NOT IN (" + String.join(", ", Collections.nCopies(liveMembers.size(), "?")) + ")")
+                + (liveMembers.isEmpty() ? "" : " OR lease_owner NOT IN (" + marks(liveMembers.size()) + ")")
                 + ")";
         if (subscriptionId != null) {
             sql += " AND subscription_id = ?";
@@ -248,7 +246,7 @@ public final class DeliveryStore {
     }
 
     private List<DeliveryRecord> records(String sql, Object... args) {
-        List<Object[]> rows = jdbc.query(sql, (r, n) -> new Object[] {delivery(r), instant(r.getTimestamp(10))}, args);
+        List<Object[]> rows = jdbc.query(sql, (r, n) -> new Object[] {delivery(r), Columns.instant(r.getTimestamp(10))}, args);
         if (rows.isEmpty()) {
             return List.of();
         }
@@ -265,13 +263,12 @@ public final class DeliveryStore {
         for (int from = 0; from < deliveryIds.size(); from += CHUNK) {
             List<String> chunk = deliveryIds.subList(from, Math.min(deliveryIds.size(), from + CHUNK));
             jdbc.query("SELECT delivery_id, attempt_number, attempted_at, status, response_duration_ms, response, error, next_attempt_at"
-                    + " FROM tributary_attempt WHERE delivery_id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?"))
-                    + ") ORDER BY id", rows -> {
+                    + " FROM tributary_attempt WHERE delivery_id IN (" + marks(chunk.size()) + ") ORDER BY id", rows -> {
                         int status = rows.getInt(4);
                         Integer httpStatus = rows.wasNull() ? null : status; // no response: a connect error, a timeout
                         all.computeIfAbsent(rows.getString(1), k -> new ArrayList<>()).add(new DeliveryAttempt(rows.getInt(2),
-                                instant(rows.getTimestamp(3)), httpStatus, rows.getLong(5), rows.getString(6),
-                                rows.getString(7), instant(rows.getTimestamp(8))));
+                                Columns.instant(rows.getTimestamp(3)), httpStatus, rows.getLong(5), rows.getString(6),
+                                rows.getString(7), Columns.instant(rows.getTimestamp(8))));
                     }, chunk.toArray());
         }
         return all;
@@ -291,19 +288,38 @@ public final class DeliveryStore {
                         subscriptionId);
     }
 
+    /** A dead letter's own row. */
+    private record DeadRow(String id, String subscriptionId, String eventId, Instant deadAt, String reason, String subscription) {
+    }
+
+    /** The dead letters the query finds, each with its delivery and attempts and its event: a few queries for all of them. */
     private List<DeadLetter> deadLetters(String sql, Object... args) {
-        List<Object[]> rows = jdbc.query(sql, (r, n) -> new Object[] {r.getString(1), r.getString(2), r.getString(3),
-                instant(r.getTimestamp(4)), r.getString(5), r.getString(6)}, args);
-        List<DeadLetter> found = new ArrayList<>();
-        for (Object[] r : rows) {
-            String id = (String) r[0];
-            DeliveryRecord delivery = records("SELECT " + COLUMNS + ", settled_at FROM tributary_delivery WHERE id = ?", id)
-                    .stream().findFirst().orElse(null);
-            ObjectNode event = events.canonical((String) r[2]).orElse(null);
-            found.add(new DeadLetter(id, (String) r[1], (String) r[2], (Instant) r[3], (String) r[4], delivery, event,
-                    r[5] == null ? null : parse((String) r[5])));
+        List<DeadRow> rows = jdbc.query(sql, (r, n) -> new DeadRow(r.getString(1), r.getString(2), r.getString(3),
+                Columns.instant(r.getTimestamp(4)), r.getString(5), r.getString(6)), args);
+        if (rows.isEmpty()) {
+            return List.of();
         }
-        return found;
+        Map<String, DeliveryRecord> deliveries = new HashMap<>();
+        List<String> ids = rows.stream().map(DeadRow::id).toList();
+        for (int from = 0; from < ids.size(); from += CHUNK) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+            records("SELECT " + COLUMNS + ", settled_at FROM tributary_delivery WHERE id IN (" + marks(chunk.size()) + ")", chunk.toArray())
+                    .forEach(d -> deliveries.put(d.id(), d));
+        }
+        Map<String, ObjectNode> canonical = events.canonical(rows.stream().map(DeadRow::eventId).distinct().toList());
+        return rows.stream().map(r -> new DeadLetter(r.id(), r.subscriptionId(), r.eventId(), r.deadAt(), r.reason(),
+                deliveries.get(r.id()), canonical.get(r.eventId()), r.subscription() == null ? null : parse(r.subscription()))).toList();
+    }
+
+    /** The ids of dead letters, newest first, of one subscription: what a bulk replay needs, and no more. */
+    List<String> deadLetterIds(String subscriptionId, int limit) {
+        return jdbc.queryForList("SELECT id FROM tributary_dead_letter WHERE subscription_id = ? ORDER BY dead_at DESC, id FETCH FIRST "
+                + limit + " ROWS ONLY", String.class, subscriptionId);
+    }
+
+    /** {@code n} JDBC parameter marks for an {@code IN} list. */
+    private static String marks(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
     }
 
     private ObjectNode parse(String value) {
@@ -316,14 +332,8 @@ public final class DeliveryStore {
 
     private static Delivery delivery(ResultSet rows) throws SQLException {
         return new Delivery(rows.getString(1), rows.getString(2), rows.getString(3), DeliveryStatus.valueOf(rows.getString(4)),
-                rows.getBoolean(5), instant(rows.getTimestamp(6)), instant(rows.getTimestamp(7)), rows.getInt(8), rows.getInt(9));
+                rows.getBoolean(5), Columns.instant(rows.getTimestamp(6)), Columns.instant(rows.getTimestamp(7)), rows.getInt(8), rows.getInt(9));
     }
 
-    private static Instant instant(Timestamp t) {
-        return t == null ? null : t.toInstant();
-    }
 
-    private static Timestamp ts(Instant i) {
-        return i == null ? null : Timestamp.from(i);
-    }
 }

@@ -100,7 +100,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             return false;
         }
         if (work.event() == null) {
-            inFlight.put(new InFlight.Work(delivery, event, null, null)); // read once per claim
+            inFlight.put(delivery, event); // read once per claim
         }
         if (subscription.paused()) {
             finish(callback, delivery, delivery.with(DeliveryStatus.PENDING, true, null), null);
@@ -123,8 +123,8 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             // Never sent: no schedule would make the address acceptable. Straight to the dead letters.
             lanes.release(subscription.id());
             log.warn("delivery {} refused: {}", delivery.id(), refusal);
-            toDeadLetters(exchange, delivery, new DeliveryAttempt(delivery.attemptCount() + 1, started, null, 0, null, refusal, null),
-                    refusal);
+            toDeadLetters(exchange, delivery, event,
+                    new DeliveryAttempt(delivery.attemptCount() + 1, started, null, 0, null, refusal, null), refusal);
             callback.done(false);
             return;
         }
@@ -133,17 +133,17 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
                             responseInfo -> LimitedBody.subscriber((int) properties.responseExcerpt().toBytes()))
                     .whenComplete((response, failure) -> {
                         lanes.release(subscription.id());
-                        settle(exchange, callback, delivery, subscription, started, response, failure);
+                        settle(exchange, callback, delivery, subscription, event, started, response, failure);
                     });
         } catch (RuntimeException e) {
             lanes.release(subscription.id());
-            settle(exchange, callback, delivery, subscription, started, null, e);
+            settle(exchange, callback, delivery, subscription, event, started, null, e);
         }
     }
 
     /** Decides what the attempt means, records it, and hands the exchange its next step. */
-    private void settle(Exchange exchange, AsyncCallback callback, Delivery delivery, Subscription subscription, Instant started,
-                        HttpResponse<byte[]> response, Throwable failure) {
+    private void settle(Exchange exchange, AsyncCallback callback, Delivery delivery, Subscription subscription, ObjectNode event,
+                        Instant started, HttpResponse<byte[]> response, Throwable failure) {
         try {
             Instant now = clock.instant();
             long durationMs = Duration.between(started, now).toMillis();
@@ -175,7 +175,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             }
             List<Duration> schedule = properties.retrySchedule();
             if (number >= schedule.size()) {
-                toDeadLetters(exchange, delivery, new DeliveryAttempt(number, started, status, durationMs, excerpt, error, null),
+                toDeadLetters(exchange, delivery, event, new DeliveryAttempt(number, started, status, durationMs, excerpt, error, null),
                         error != null ? error : "HTTP " + status);
                 callback.done(false);
                 return;
@@ -203,7 +203,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
                 if (notSaved != null || !kept) {
                     drop(delivery, notSaved);
                 } else {
-                    inFlight.put(new InFlight.Work(after, exchangeEvent(delivery), null, null));
+                    inFlight.put(after, event);
                     retryAfter(exchange, wait, "attempt " + number + " failed");
                 }
                 callback.done(false);
@@ -251,15 +251,9 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
         }
     }
 
-    private ObjectNode exchangeEvent(Delivery delivery) {
-        InFlight.Work w = inFlight.get(new DeliveryJob(delivery.id(), delivery.claim()));
-        return w == null ? null : w.event();
-    }
-
     /** Leaves the attempt that spent the schedule for the dead-letter channel to record. */
-    private void toDeadLetters(Exchange exchange, Delivery delivery, DeliveryAttempt attempt, String reason) {
-        InFlight.Work w = inFlight.get(new DeliveryJob(delivery.id(), delivery.claim()));
-        inFlight.put(new InFlight.Work(delivery, w == null ? null : w.event(), attempt, reason));
+    private void toDeadLetters(Exchange exchange, Delivery delivery, ObjectNode event, DeliveryAttempt attempt, String reason) {
+        inFlight.put(new InFlight.Work(delivery, event, attempt, reason));
         exchange.setException(new DeliveryExhausted("delivery " + delivery.id() + ": " + reason));
     }
 

@@ -21,10 +21,6 @@ final class InFlight {
      * @param deadAlone why it went to the dead letters without an attempt being recorded by the worker
      */
     record Work(Delivery delivery, ObjectNode event, DeliveryAttempt lastTry, String deadAlone) {
-
-        Work with(Delivery next) {
-            return new Work(next, event, lastTry, deadAlone);
-        }
     }
 
     private final ConcurrentHashMap<String, Work> work = new ConcurrentHashMap<>();

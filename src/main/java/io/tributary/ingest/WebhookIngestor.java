@@ -49,7 +49,7 @@ public final class WebhookIngestor {
     /** Exchange variable holding the source's configured tenant. */
     static final String SOURCE_TENANT = "tributarySourceTenant";
     /** What a 503 asks the provider to wait before it retries. */
-    private static final int RETRY_AFTER_SECONDS = 5;
+    private static final long RETRY_AFTER_SECONDS = 5;
     /** Header the idempotent consumer reads: the id the request is deduplicated by. */
     public static final String EVENT_ID = "TributaryEventId";
 
@@ -162,25 +162,25 @@ public final class WebhookIngestor {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
         ObjectNode problem;
+        Long retryAfter = null;
         if (e instanceof ProblemException p) {
             problem = Problems.of(p, path);
+            retryAfter = p.retryAfterSeconds();
             metrics.count(provider, "rejected");
         } else if (e instanceof StoreUnavailable unavailable) {
             // Nothing acknowledged: the provider retries. Whatever commits later is found by recovery.
             log.warn("webhook for {} not stored: {}", provider, unavailable.getMessage());
             problem = Problems.of(503, "Service Unavailable", "The event could not be stored now; retry later.", path);
+            retryAfter = RETRY_AFTER_SECONDS;
             metrics.count(provider, "unavailable");
-            respond(exchange, 503, Problems.MEDIA_TYPE, problem);
-            exchange.getMessage().setHeader("Retry-After", RETRY_AFTER_SECONDS);
-            return;
         } else {
             log.error("webhook for {} failed", provider, e);
             problem = Problems.of(500, "Internal Server Error", "The event was not accepted; retry later.", path);
             metrics.count(provider, "failed");
         }
         respond(exchange, problem.get("status").asInt(), Problems.MEDIA_TYPE, problem);
-        if (e instanceof ProblemException p && p.retryAfterSeconds() != null) {
-            exchange.getMessage().setHeader("Retry-After", p.retryAfterSeconds());
+        if (retryAfter != null) {
+            exchange.getMessage().setHeader("Retry-After", retryAfter);
         }
     }
 

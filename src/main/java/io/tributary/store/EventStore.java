@@ -10,6 +10,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,8 +96,8 @@ public final class EventStore {
             s.setString(6, cut(e.path("type").asText()));
             s.setString(7, cut(text(e, "tenant")));
             s.setString(8, cut(text(e, "subject")));
-            s.setTimestamp(9, timestamp(time(text(e, "time"))));
-            s.setTimestamp(10, timestamp(r.receivedAt()));
+            s.setTimestamp(9, Columns.timestamp(time(text(e, "time"))));
+            s.setTimestamp(10, Columns.timestamp(r.receivedAt()));
             s.setString(11, Columns.text(r.eventKey()));
             s.setString(12, canonical);
             s.setString(13, r.body());
@@ -120,6 +123,20 @@ public final class EventStore {
                 rows -> rows.next() ? Optional.of((ObjectNode) read(rows.getString(1))) : Optional.<ObjectNode>empty(), id);
     }
 
+    /** The canonical events of these ids that are stored, by id: a query per 500 ids. */
+    public Map<String, ObjectNode> canonical(Collection<String> ids) {
+        Map<String, ObjectNode> found = new HashMap<>();
+        List<String> all = List.copyOf(ids);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            jdbc.query("SELECT id, canonical FROM tributary_event WHERE id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?"))
+                    + ")", rows -> {
+                        found.put(rows.getString(1), (ObjectNode) read(rows.getString(2)));
+                    }, chunk.toArray());
+        }
+        return found;
+    }
+
     /** Keeps a payload that did not map (the first time its id is seen); returns once it is committed. */
     public void save(QuarantineEntry entry) {
         journal.write(List.of(quarantine(entry)));
@@ -137,7 +154,7 @@ public final class EventStore {
             s.setString(6, q.reason());
             s.setString(7, Columns.text(q.detail()));
             s.setString(8, q.tenant());
-            s.setTimestamp(9, timestamp(r.receivedAt()));
+            s.setTimestamp(9, Columns.timestamp(r.receivedAt()));
             s.setString(10, r.body());
             s.setString(11, headers);
             keyAgain(s, 12, q.id());
@@ -222,9 +239,6 @@ public final class EventStore {
         }
     }
 
-    static Timestamp timestamp(Instant instant) {
-        return instant == null ? null : Timestamp.from(instant);
-    }
 
     private String write(Object value) {
         try {
