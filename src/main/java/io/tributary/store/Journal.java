@@ -1,5 +1,6 @@
 package io.tributary.store;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -301,7 +302,7 @@ public final class Journal implements AutoCloseable {
             } catch (SQLException | RuntimeException | Error rollback) {
                 e.addSuppressed(rollback); // a dropped connection cannot roll back: the database already has
             } finally {
-                release(); // a connection that failed is not trusted with the next batch
+                discard(); // a connection that failed is not trusted with the next batch, nor with anyone's
             }
             throw e;
         }
@@ -345,6 +346,30 @@ public final class Journal implements AutoCloseable {
             connection = c;
         }
         return connection;
+    }
+
+    /**
+     * Takes the writer's connection out of the pool for good. After a failed commit its protocol state
+     * cannot be trusted: a statement cancelled by its timeout, a stall, a driver error half-way through
+     * a batch can leave replies unread, and a pooled connection that reads a stale reply as a new
+     * statement's answer can report an event inserted without its deliveries. The pool opens a fresh
+     * one instead.
+     */
+    private void discard() {
+        Connection c = connection;
+        if (c == null) {
+            return;
+        }
+        release();
+        try {
+            // Returned first: evicting a connection still in use closes it under the pool, which then
+            // hands the closed one out again. Returned, it is marked evicted and closed, never lent.
+            if (db.isWrapperFor(HikariDataSource.class)) {
+                db.unwrap(HikariDataSource.class).evictConnection(c);
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.warn("the journal's failed connection could not be evicted ({})", describe(e));
+        }
     }
 
     /** Hands the writer's connection back to the pool (which closes its statements). */

@@ -149,6 +149,27 @@ class JournalTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aConnectionWhoseCommitFailedNeverGoesBackToThePool(String name, DataSource db) throws Exception {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setDataSource(db);
+        config.setMaximumPoolSize(1); // the journal's connection is the pool's only one
+        try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config);
+             Journal journal = new Journal(pool, new SimpleMeterRegistry(), TIMEOUT, Duration.ZERO)) {
+            Object before;
+            try (java.sql.Connection c = pool.getConnection()) {
+                before = c.unwrap(java.sql.Connection.class);
+            }
+            assertThatThrownBy(() -> journal.write(List.of(companion("k".repeat(600), "too long for the key"))))
+                    .isExactlyInstanceOf(IllegalStateException.class);
+            try (java.sql.Connection c = pool.getConnection()) {
+                assertThat(c.unwrap(java.sql.Connection.class)).as("a fresh connection, not the one that failed").isNotSameAs(before);
+            }
+            assertThat(journal.write(List.of(companion("after", "v"))).counts()).containsExactly(1);
+        }
+    }
+
     /** Ends every session on the database but this one, as a restart or a network cut would. */
     private static void dropOtherSessions(String name, DataSource db) throws java.sql.SQLException {
         String sql = name.equals("h2")
