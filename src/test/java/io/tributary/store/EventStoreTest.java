@@ -1,21 +1,28 @@
 package io.tributary.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /** Events and quarantine in their tables, on H2 and PostgreSQL: what goes in comes back, whatever a payload holds. */
 class EventStoreTest {
@@ -74,6 +81,44 @@ class EventStoreTest {
             assertThat(store.quarantined("q0").orElseThrow().reason()).isEqualTo("mapping_error");
             store.forget("q1");
             assertThat(store.quarantined(10)).extracting(QuarantineEntry::id).isEqualTo(List.of("q2", "q0"));
+        }
+    }
+
+    /**
+     * A commit that lands after its request stopped waiting (the 503 a provider retries) still reports
+     * its outcome: the deliveries stored with the event get queued, and a retry answered "duplicate"
+     * never finds an event whose deliveries nobody queued. The database is held back by making the
+     * journal wait for its connection until the request has given up.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aCommitThatOutlivesItsRequestStillReportsThatItCommitted(String name, DataSource db) throws Exception {
+        CountDownLatch databaseBack = new CountDownLatch(1);
+        DataSource slow = new DelegatingDataSource(db) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                try {
+                    databaseBack.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.getConnection();
+            }
+        };
+        try (Journal journal = new Journal(slow, new SimpleMeterRegistry(), Duration.ofMillis(200))) {
+            EventStore store = new EventStore(new JdbcTemplate(db), journal, SqlDialect.of(db), JSON);
+            ObjectNode event = JSON.createObjectNode().put("id", "evt_late").put("source", "/providers/mailstand/demo")
+                    .put("type", "message.opened");
+            ReceivedPayload payload = new ReceivedPayload("mailstand", "demo", null, Instant.now(), Map.of(), "{}");
+            CompletableFuture<Boolean> committed = new CompletableFuture<>();
+
+            assertThatThrownBy(() -> store.saveNew(new StoredEvent("evt_late", event, payload), new Companions(List.of(), committed::complete)))
+                    .isInstanceOf(StoreUnavailable.class);
+            assertThat(committed).as("nothing known yet").isNotDone();
+
+            databaseBack.countDown();
+            assertThat(committed.get(30, TimeUnit.SECONDS)).as("reported once the late commit lands").isTrue();
+            assertThat(store.event("evt_late")).isPresent();
         }
     }
 }
