@@ -16,8 +16,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -49,8 +47,6 @@ import org.antlr.v4.runtime.tree.ParseTree;
  */
 class BudgetedVisitor extends LiteralCachingVisitor {
 
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final boolean CPU_CLOCK = THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
     /** Steps between two readings of the clock: reading the thread's CPU time costs about a microsecond. */
     private static final int CLOCK_EVERY = 32;
     /** The widest {@code $pad} left to JSONata4Java's own, quadratic, implementation. */
@@ -187,7 +183,7 @@ class BudgetedVisitor extends LiteralCachingVisitor {
     }
 
     private static long clock() {
-        return CPU_CLOCK ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+        return CpuClock.nanos();
     }
 
     /**
