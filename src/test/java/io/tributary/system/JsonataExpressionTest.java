@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -75,13 +76,11 @@ class JsonataExpressionTest {
             "$replace($pad('', 1000, 'a'), 'a', $pad('', 1000, 'b'))", "$eval('1 + 1')",
             "$join($map([1..2000], function($v) { $pad('', 1000, 'x') }))",
             "$distinct([1..10000])"})
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a regression fails rather than hangs the build
     void aHostileExpressionFailsWithinItsBudget(String expression) throws Exception {
         JsonataExpression hostile = new JsonataExpression(expression);
-        long started = System.nanoTime();
         assertThatThrownBy(() -> hostile.evaluate(JSON.readTree(HOSTILE_SUBJECT), Map.of()))
                 .isInstanceOf(JsonataBudgetExceeded.class);
-        // not a timing assertion on the code under test: a safety net so a regression fails instead of hanging
-        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(20));
         assertThat(new JsonataExpression("subject = 'x' or s = 'text'").evaluate(JSON.readTree(HOSTILE_SUBJECT), Map.of()).asBoolean())
                 .isTrue();
     }
