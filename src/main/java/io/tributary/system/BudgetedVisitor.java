@@ -47,8 +47,8 @@ import org.antlr.v4.runtime.tree.ParseTree;
  */
 class BudgetedVisitor extends LiteralCachingVisitor {
 
-    /** Steps between two readings of the clock: reading the thread's CPU time costs about a microsecond. */
-    private static final int CLOCK_EVERY = 32;
+    /** Steps between two readings of the clock: reading the thread's CPU time is a system call (under a microsecond). */
+    private static final int CLOCK_EVERY = 256;
     /** The widest {@code $pad} left to JSONata4Java's own, quadratic, implementation. */
     static final int LIBRARY_PAD_WIDTH = 1024;
     /** The largest array {@code $distinct} (quadratic in JSONata4Java) may take. */
