@@ -75,7 +75,7 @@ class JsonataExpressionTest {
             "$split(subject, /(.*a){20}$/)", "($f := function($x) { $f($x + 1) }; $f(1))",
             "$replace($pad('', 1000, 'a'), 'a', $pad('', 1000, 'b'))", "$eval('1 + 1')",
             "$join($map([1..2000], function($v) { $pad('', 1000, 'x') }))",
-            "$distinct([1..10000])"})
+            "$distinct([1..10000])", "$map([1], function($v) { $pad('', 1000000) })", "$map(['x'], function($v) { $match(subject, /(.*a){20}$/) })"})
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a regression fails rather than hangs the build
     void aHostileExpressionFailsWithinItsBudget(String expression) throws Exception {
         JsonataExpression hostile = new JsonataExpression(expression);
