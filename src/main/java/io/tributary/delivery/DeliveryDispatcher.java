@@ -9,9 +9,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
@@ -65,7 +68,7 @@ public final class DeliveryDispatcher {
 
     /**
      * The webhook route's step before the event is stored: one delivery per matching subscription (held
-     * while the subscription is paused), handed to the event's transaction ({@link EventStore#WITH_EVENT}),
+     * while the subscription is paused, or when its filter could not tell, with the reason), handed to the event's transaction ({@link EventStore#WITH_EVENT}),
      * so an accepted event never exists without its deliveries. Once that transaction commits, the
      * deliveries are queued. A {@code null} event (a quarantined payload) plans nothing.
      */
@@ -82,13 +85,22 @@ public final class DeliveryDispatcher {
     public Companions plan(ObjectNode event) {
         String eventId = event.path("id").asText();
         Instant now = clock.instant();
-        List<Delivery> planned = registry.matching(event).stream().map(s -> Delivery.pending(eventId, s.id(), s.paused(), now)).toList();
-        if (planned.isEmpty()) {
+        List<SubscriptionRegistry.Match> matches = registry.matching(event);
+        if (matches.isEmpty()) {
             return Companions.NONE;
+        }
+        List<Delivery> planned = new ArrayList<>(matches.size());
+        Map<String, String> holdReasons = new HashMap<>();
+        for (SubscriptionRegistry.Match m : matches) {
+            Delivery d = Delivery.pending(eventId, m.subscription().id(), m.subscription().paused() || m.holdReason() != null, now);
+            planned.add(d);
+            if (m.holdReason() != null) {
+                holdReasons.put(d.id(), m.holdReason());
+            }
         }
         List<Delivery> active = planned.stream().filter(d -> !d.held()).toList();
         active.forEach(d -> inFlight.put(d, event));
-        return new Companions(store.inserts(planned, member, leaseFrom(now)), committed -> {
+        return new Companions(store.inserts(planned, holdReasons, member, leaseFrom(now)), committed -> {
             if (committed) {
                 active.forEach(this::send);
             } else {

@@ -47,10 +47,15 @@ public final class DeliveryStore {
         this.json = json;
     }
 
-    /** The statements that store new deliveries, for their event's transaction; unheld ones leased to {@code owner}. */
-    List<Journal.Op> inserts(List<Delivery> planned, String owner, Instant leaseUntil) {
+    /**
+     * The statements that store new deliveries, for their event's transaction; unheld ones leased to {@code owner}.
+     *
+     * @param holdReasons why a delivery is held though its subscription is not paused, by delivery id
+     */
+    List<Journal.Op> inserts(List<Delivery> planned, Map<String, String> holdReasons, String owner, Instant leaseUntil) {
         return planned.stream().map(d -> new Journal.Op("INSERT INTO tributary_delivery (id, event_id, subscription_id, status, held,"
-                + " attempt_count, created_at, next_attempt_at, claim, lease_owner, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+                + " attempt_count, created_at, next_attempt_at, claim, lease_owner, lease_until, held_reason)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
                     s.setString(1, d.id());
                     s.setString(2, d.eventId());
                     s.setString(3, d.subscriptionId());
@@ -62,6 +67,7 @@ public final class DeliveryStore {
                     s.setInt(9, d.claim());
                     s.setString(10, d.held() ? null : owner);
                     s.setTimestamp(11, d.held() ? null : Timestamp.from(leaseUntil));
+                    s.setString(12, holdReasons.get(d.id()));
                 })).toList();
     }
 
@@ -201,7 +207,7 @@ public final class DeliveryStore {
 
     /** A resumed subscription: its held deliveries and its retries parked in the database are due now. */
     int release(String subscriptionId, Instant now) {
-        return jdbc.update("UPDATE tributary_delivery SET held = FALSE, next_attempt_at = ? WHERE subscription_id = ?"
+        return jdbc.update("UPDATE tributary_delivery SET held = FALSE, held_reason = NULL, next_attempt_at = ? WHERE subscription_id = ?"
                 + " AND status IN " + UNSETTLED + " AND (held = TRUE OR lease_owner IS NULL)", Timestamp.from(now), subscriptionId);
     }
 
@@ -242,11 +248,11 @@ public final class DeliveryStore {
 
     /** Every delivery of an event with its attempts, by subscription. */
     public List<DeliveryRecord> forEvent(String eventId) {
-        return records("SELECT " + COLUMNS + ", settled_at FROM tributary_delivery WHERE event_id = ? ORDER BY subscription_id", eventId);
+        return records("SELECT " + COLUMNS + ", settled_at, held_reason FROM tributary_delivery WHERE event_id = ? ORDER BY subscription_id", eventId);
     }
 
     private List<DeliveryRecord> records(String sql, Object... args) {
-        List<Object[]> rows = jdbc.query(sql, (r, n) -> new Object[] {delivery(r), Columns.instant(r.getTimestamp(10))}, args);
+        List<Object[]> rows = jdbc.query(sql, (r, n) -> new Object[] {delivery(r), Columns.instant(r.getTimestamp(10)), r.getString(11)}, args);
         if (rows.isEmpty()) {
             return List.of();
         }
@@ -254,7 +260,7 @@ public final class DeliveryStore {
         return rows.stream().map(r -> {
             Delivery d = (Delivery) r[0];
             return new DeliveryRecord(d.id(), d.eventId(), d.subscriptionId(), d.status(), d.held(), d.createdAt(),
-                    d.nextAttemptAt(), d.attemptCount(), (Instant) r[1], attempts.getOrDefault(d.id(), List.of()));
+                    d.nextAttemptAt(), d.attemptCount(), (Instant) r[1], (String) r[2], attempts.getOrDefault(d.id(), List.of()));
         }).toList();
     }
 
@@ -303,7 +309,7 @@ public final class DeliveryStore {
         List<String> ids = rows.stream().map(DeadRow::id).toList();
         for (int from = 0; from < ids.size(); from += CHUNK) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
-            records("SELECT " + COLUMNS + ", settled_at FROM tributary_delivery WHERE id IN (" + marks(chunk.size()) + ")", chunk.toArray())
+            records("SELECT " + COLUMNS + ", settled_at, held_reason FROM tributary_delivery WHERE id IN (" + marks(chunk.size()) + ")", chunk.toArray())
                     .forEach(d -> deliveries.put(d.id(), d));
         }
         Map<String, ObjectNode> canonical = events.canonical(rows.stream().map(DeadRow::eventId).distinct().toList());

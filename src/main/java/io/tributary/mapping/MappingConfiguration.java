@@ -1,6 +1,7 @@
 package io.tributary.mapping;
 
 import io.tributary.canonical.CanonicalEventValidator;
+import io.tributary.system.JsonataBudget;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -25,13 +26,13 @@ class MappingConfiguration {
     }
 
     @Bean
-    EventNormalizer eventNormalizer(MappingProperties properties) {
+    EventNormalizer eventNormalizer(MappingProperties properties, JsonataBudget budget) {
         List<String> locations = new ArrayList<>(List.of("classpath*:mappings"));
         if (properties.location() != null && !properties.location().isBlank()) {
             locations.add(properties.location());
         }
         return new EventNormalizer(() -> {
-            MappingRegistry registry = MappingRegistry.load(locations.toArray(String[]::new));
+            MappingRegistry registry = MappingRegistry.load(budget, locations.toArray(String[]::new));
             log.info("mappings loaded for providers {}", registry.providers());
             return registry;
         }, new CanonicalEventValidator());

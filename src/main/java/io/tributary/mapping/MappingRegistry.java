@@ -1,6 +1,7 @@
 package io.tributary.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.system.JsonataBudget;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +23,17 @@ public final class MappingRegistry {
 
     /** @param expressions mapping text by provider id; each is parsed now, so a broken one fails start-up */
     public MappingRegistry(Map<String, String> expressions) {
+        this(expressions, JsonataBudget.DEFAULT);
+    }
+
+    /**
+     * @param expressions mapping text by provider id; each is parsed now, so a broken one fails start-up
+     * @param budget      what one evaluation may spend; a payload that makes a mapping go over it is
+     *                    quarantined as {@code mapping_error}
+     */
+    public MappingRegistry(Map<String, String> expressions, JsonataBudget budget) {
         Map<String, ProviderMapping> parsed = new TreeMap<>();
-        expressions.forEach((provider, text) -> parsed.put(provider, new ProviderMapping(provider, text)));
+        expressions.forEach((provider, text) -> parsed.put(provider, new ProviderMapping(provider, text, budget)));
         this.byProvider = Map.copyOf(parsed);
     }
 
@@ -35,6 +45,11 @@ public final class MappingRegistry {
      *                  {@code file:/etc/tributary/mappings}
      */
     public static MappingRegistry load(String... locations) {
+        return load(JsonataBudget.DEFAULT, locations);
+    }
+
+    /** As {@link #load(String...)}, every mapping evaluated under the budget. */
+    public static MappingRegistry load(JsonataBudget budget, String... locations) {
         var resolver = new PathMatchingResourcePatternResolver();
         Map<String, String> expressions = new LinkedHashMap<>();
         try {
@@ -49,7 +64,7 @@ public final class MappingRegistry {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new MappingRegistry(expressions);
+        return new MappingRegistry(expressions, budget);
     }
 
     public boolean knows(String provider) {

@@ -3,6 +3,8 @@ package io.tributary.mapping;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.tributary.system.JsonataBudget;
+import io.tributary.system.JsonataBudgetExceeded;
 import io.tributary.system.JsonataExpression;
 import java.util.Map;
 
@@ -17,9 +19,14 @@ final class ProviderMapping {
     private final JsonataExpression expression;
 
     ProviderMapping(String provider, String text) {
+        this(provider, text, JsonataBudget.DEFAULT);
+    }
+
+    /** @param budget what one evaluation may spend; over it, the payload fails with {@link MappingException} */
+    ProviderMapping(String provider, String text, JsonataBudget budget) {
         this.provider = provider;
         try {
-            this.expression = new JsonataExpression(text);
+            this.expression = new JsonataExpression(text, budget);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("mapping for " + provider + " does not parse: " + e.getMessage(), e);
         }
@@ -27,12 +34,14 @@ final class ProviderMapping {
 
     /**
      * @return the mapping's output, or {@code NullNode} when it produced nothing
-     * @throws MappingException when the expression fails on this payload
+     * @throws MappingException when the expression fails on this payload, or goes over its budget
      */
     JsonNode evaluate(JsonNode payload, String eventKey) {
         try {
             return expression.evaluate(payload,
                     Map.of("eventKey", eventKey == null ? NullNode.getInstance() : TextNode.valueOf(eventKey)));
+        } catch (JsonataBudgetExceeded e) {
+            throw new MappingException(provider + " mapping went over its budget: " + e.getMessage(), e);
         } catch (Exception e) {
             throw new MappingException(provider + " mapping failed: " + e.getMessage(), e);
         }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.system.JsonataBudget;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -37,10 +39,13 @@ class SubscriptionConfiguration {
     /**
      * Subscription settings: {@code tributary.subscription.*}.
      *
-     * @param secretGracePeriod how long a rotated-out secret keeps signing beside the new one
+     * @param secretGracePeriod  how long a rotated-out secret keeps signing beside the new one
+     * @param filterTimePerEvent CPU time the filters of all subscriptions may spend on one event together
+     *                           (each also within {@code tributary.jsonata.time}); the filters not run once it
+     *                           is spent hold their deliveries with the reason, so a webhook never waits longer
      */
     @ConfigurationProperties("tributary.subscription")
-    record SubscriptionSettings(@DefaultValue("24h") Duration secretGracePeriod) {
+    record SubscriptionSettings(@DefaultValue("24h") Duration secretGracePeriod, @DefaultValue("200ms") Duration filterTimePerEvent) {
     }
 
     /**
@@ -57,14 +62,20 @@ class SubscriptionConfiguration {
     }
 
     @Bean
-    SubscriptionRegistry subscriptionRegistry(HazelcastInstance hazelcast, ObjectMapper json) {
-        return new SubscriptionRegistry(hazelcast.getMap(MAP), json);
+    SubscriptionRegistry subscriptionRegistry(HazelcastInstance hazelcast, ObjectMapper json, JsonataBudget budget,
+                                              SubscriptionSettings settings, MeterRegistry meters) {
+        return new SubscriptionRegistry(hazelcast.getMap(MAP), json, budget, settings.filterTimePerEvent(), meters);
+    }
+
+    @Bean
+    GoldenEvents goldenEvents(ObjectMapper json) {
+        return GoldenEvents.load(json);
     }
 
     @Bean
     Subscriptions subscriptions(SubscriptionRegistry registry, SubscriptionSettings settings,
-                                io.tributary.system.NetworkPolicy network) {
-        return new Subscriptions(registry, settings.secretGracePeriod(), network, Clock.systemUTC());
+                                io.tributary.system.NetworkPolicy network, GoldenEvents golden) {
+        return new Subscriptions(registry, settings.secretGracePeriod(), network, golden, Clock.systemUTC());
     }
 
     @Bean

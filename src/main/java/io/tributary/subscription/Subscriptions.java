@@ -1,5 +1,6 @@
 package io.tributary.subscription;
 
+import io.tributary.system.JsonataBudgetExceeded;
 import io.tributary.system.JsonataExpression;
 import io.tributary.system.NetworkPolicy;
 import io.tributary.system.ProblemException;
@@ -31,12 +32,16 @@ public final class Subscriptions {
     private final SubscriptionRegistry registry;
     private final Duration secretGracePeriod;
     private final NetworkPolicy network;
+    private final GoldenEvents golden;
     private final Clock clock;
 
-    public Subscriptions(SubscriptionRegistry registry, Duration secretGracePeriod, NetworkPolicy network, Clock clock) {
+    /** @param golden the events a new filter is tried on: one that goes over its budget on any of them is refused */
+    public Subscriptions(SubscriptionRegistry registry, Duration secretGracePeriod, NetworkPolicy network, GoldenEvents golden,
+                         Clock clock) {
         this.registry = registry;
         this.secretGracePeriod = secretGracePeriod;
         this.network = network;
+        this.golden = golden;
         this.clock = clock;
     }
 
@@ -125,11 +130,7 @@ public final class Subscriptions {
         checkStrings("providers", r.providers());
         checkStrings("tenants", r.tenants());
         if (r.filter() != null && !r.filter().isBlank()) {
-            try {
-                new JsonataExpression(r.filter());
-            } catch (IllegalArgumentException e) {
-                throw ProblemException.invalidField("filter", "not a JSONata expression: " + e.getMessage());
-            }
+            checkFilter(r.filter());
         }
         secrets.forEach(s -> checkSecret(s.secret()));
         String format = r.format() == null ? Subscription.STRUCTURED : r.format();
@@ -142,6 +143,30 @@ public final class Subscriptions {
         return new Subscription(id, r.url(), types, r.providers(), r.tenants(),
                 r.filter() == null || r.filter().isBlank() ? null : r.filter(), secrets, format, headers,
                 paused, paused ? "manual" : null, createdAt, now);
+    }
+
+    /**
+     * The filter parses, and stays within its budget on every golden sample. A filter that merely fails
+     * on a sample (another provider's event, say) is accepted: on a live event that would hold the
+     * delivery with the reason, not drop it.
+     */
+    private void checkFilter(String text) {
+        JsonataExpression filter;
+        try {
+            filter = new JsonataExpression(text, registry.budget());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidField("filter", "not a JSONata expression: " + e.getMessage());
+        }
+        for (GoldenEvents.Sample sample : golden.samples()) {
+            try {
+                filter.evaluate(sample.event(), Map.of());
+            } catch (JsonataBudgetExceeded e) {
+                throw ProblemException.invalidField("filter", "goes over its budget on the sample event " + sample.name()
+                        + ": " + e.getMessage() + " (tributary.jsonata.*).");
+            } catch (Exception e) {
+                // fails on this event: see above
+            }
+        }
     }
 
     private static void checkUrl(String url) {

@@ -26,20 +26,36 @@ import org.antlr.v4.runtime.tree.TerminalNode;
  * requests in flight (64 and more), but only about as many evaluate at one moment as there are
  * cores. The pool holds that many copies, and hands out the one used last, whose parse tree and
  * caches are still in the processor's cache; a copy per thread kept dozens of trees, each one cold.
+ *
+ * <p>Every evaluation runs under a {@link JsonataBudget}, checked inside the steps the library runs to
+ * completion ({@link BudgetedVisitor}). A copy whose evaluation went over it is dropped, not reused:
+ * the library's state after an interrupted step is not worth trusting.
  */
 public final class JsonataExpression {
 
-    /** Bounds that stop a pathological input from pinning a thread. */
-    private static final long TIMEOUT_MS = 1_000;
-    private static final int MAX_DEPTH = 200;
+    /**
+     * The library's own, wall-clock, time limit, as a multiple of the budget's CPU time: only a backstop
+     * (a thread starved of CPU for that long has bigger trouble), so a GC pause fails no innocent
+     * evaluation.
+     */
+    private static final int WALL_CLOCK_FACTOR = 20;
+    private static final String LIBRARY_DEPTH_ERROR = "Stack overflow error";
+    private static final String LIBRARY_TIMEOUT_ERROR = "Expression evaluation timeout";
 
     private final String text;
+    private final JsonataBudget budget;
     /** Copies not in use, the one returned last first. */
     private final java.util.concurrent.ConcurrentLinkedDeque<Expressions> idle = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
-    /** @throws IllegalArgumentException when the text does not parse, with the parser's message */
+    /** An expression under the default budget. @throws IllegalArgumentException when the text does not parse */
     public JsonataExpression(String text) {
+        this(text, JsonataBudget.DEFAULT);
+    }
+
+    /** @throws IllegalArgumentException when the text does not parse, with the parser's message */
+    public JsonataExpression(String text, JsonataBudget budget) {
         this.text = text;
+        this.budget = budget;
         idle.push(parse(text)); // fails now, not on first use
     }
 
@@ -49,17 +65,59 @@ public final class JsonataExpression {
      * @param variables bound as {@code $name} for this evaluation
      * @return the result, {@code NullNode} when it produced nothing
      * @throws EvaluateException when the expression fails on this input
+     * @throws JsonataBudgetExceeded when the evaluation went over its budget
      */
     public JsonNode evaluate(JsonNode input, Map<String, JsonNode> variables) throws EvaluateException {
         Expressions borrowed = idle.pollFirst();
         Expressions expr = borrowed != null ? borrowed : parse(text);
+        BudgetedVisitor visitor = (BudgetedVisitor) expr.getExpr();
+        boolean spent = false;
         try {
             variables.forEach((name, value) -> expr.getEnvironment().setVariable("$" + name, value));
-            JsonNode result = expr.evaluate(input, TIMEOUT_MS, MAX_DEPTH);
+            visitor.start(budget);
+            long wallClockMs = Math.max(1, budget.time().toMillis()) * WALL_CLOCK_FACTOR;
+            JsonNode result;
+            try {
+                result = expr.evaluate(input, wallClockMs, budget.maxDepth());
+            } catch (EvaluateException e) {
+                throw overBudget(visitor, e.getMessage(), e);
+            } catch (StackOverflowError e) {
+                throw new JsonataBudgetExceeded("recursion too deep for the thread's stack");
+            } catch (RuntimeException e) {
+                throw overBudget(visitor, null, e);
+            }
+            if (visitor.exceeded() != null) { // the library caught the failure and went on
+                throw new JsonataBudgetExceeded(visitor.exceeded());
+            }
             return result == null ? NullNode.getInstance() : result;
+        } catch (JsonataBudgetExceeded e) {
+            spent = true;
+            throw e;
         } finally {
-            idle.push(expr);
+            if (!spent) {
+                idle.push(expr);
+            }
         }
+    }
+
+    /** The failure as a {@link JsonataBudgetExceeded} when it was one, else as it was. */
+    private <E extends Exception> E overBudget(BudgetedVisitor visitor, String message, E failure) {
+        if (visitor.exceeded() != null) {
+            throw new JsonataBudgetExceeded(visitor.exceeded());
+        }
+        if (message != null && message.startsWith(LIBRARY_DEPTH_ERROR)) {
+            throw new JsonataBudgetExceeded("the evaluation nested deeper than " + budget.maxDepth()
+                    + " steps (a function that calls itself without end?)");
+        }
+        if (message != null && message.startsWith(LIBRARY_TIMEOUT_ERROR)) {
+            throw new JsonataBudgetExceeded("the evaluation took longer than " + budget.time().toMillis() * WALL_CLOCK_FACTOR
+                    + " ms of wall-clock time");
+        }
+        return failure;
+    }
+
+    public JsonataBudget budget() {
+        return budget;
     }
 
     public String text() {
@@ -83,7 +141,7 @@ public final class JsonataExpression {
     private static Expressions parse(String text) {
         try {
             Expressions parsed = Expressions.parse(text);
-            parsed.setExpr(new LiteralCachingVisitor());
+            parsed.setExpr(new BudgetedVisitor());
             keepTokenTexts(parsed.getTree());
             return parsed;
         } catch (ParseException e) {

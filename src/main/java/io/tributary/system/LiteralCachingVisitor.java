@@ -39,9 +39,9 @@ import org.apache.commons.text.StringEscapeUtils;
  * setting its private {@code lastVisited} marker, which its array constructor reads. The golden
  * samples evaluate every mapping through this class.
  */
-final class LiteralCachingVisitor extends ExpressionsVisitor {
+class LiteralCachingVisitor extends ExpressionsVisitor {
 
-    private static final VarHandle LAST_VISITED;
+    static final VarHandle LAST_VISITED;
     private static final MethodHandle LOOKUP;
 
     static {

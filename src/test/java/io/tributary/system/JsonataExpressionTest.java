@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -61,5 +62,69 @@ class JsonataExpressionTest {
         assertThatThrownBy(() -> expression.evaluate(JSON.readTree("{\"s\": \"x\", \"n\": 1}"), Map.of()))
                 .isInstanceOf(EvaluateException.class);
         assertThat(expression.evaluate(JSON.readTree("{\"s\": \"41\", \"n\": 1}"), Map.of()).asInt()).isEqualTo(42);
+    }
+
+    // The budget: each hostile construct is stopped inside the step the library would run to completion.
+
+    private static final String HOSTILE_SUBJECT = "{\"subject\": \"" + "a".repeat(40) + "!\", \"s\": \"text\"}";
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "$pad('', 1000000)", "$pad('', -1000000, 'ab')", "$count([1..10000000]) > 0", "$count([0..100000]) > 0",
+            "$match(subject, /(.*a){20}$/)", "$contains(subject, /(.*a){20}$/)", "subject.$replace(/(.*a){20}$/, 'x')",
+            "$split(subject, /(.*a){20}$/)", "($f := function($x) { $f($x + 1) }; $f(1))",
+            "$replace($pad('', 1000, 'a'), 'a', $pad('', 1000, 'b'))", "$eval('1 + 1')",
+            "$join($map([1..2000], function($v) { $pad('', 1000, 'x') }))",
+            "$distinct([1..10000])", "$map([1], function($v) { $pad('', 1000000) })", "$map(['x'], function($v) { $match(subject, /(.*a){20}$/) })"})
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a regression fails rather than hangs the build
+    void aHostileExpressionFailsWithinItsBudget(String expression) throws Exception {
+        JsonataExpression hostile = new JsonataExpression(expression);
+        assertThatThrownBy(() -> hostile.evaluate(JSON.readTree(HOSTILE_SUBJECT), Map.of()))
+                .isInstanceOf(JsonataBudgetExceeded.class);
+        assertThat(new JsonataExpression("subject = 'x' or s = 'text'").evaluate(JSON.readTree(HOSTILE_SUBJECT), Map.of()).asBoolean())
+                .isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "$count([1..100000])", "$pad('ab', 1500)", "$length($pad('', -5000, 'é😀x'))", "$match(s, /e(x)t/)",
+            "$replace(s, /t/, 'T')", "$split(s, /x/)", "$contains(s, 'ex')", "s.$match(/t/).index",
+            "($f := function($n) { $n <= 1 ? 1 : $n * $f($n - 1) }; $f(20))", "$distinct([1, 1, 2])"})
+    void anOrdinaryExpressionStaysWithinIt(String expression) throws Exception {
+        JsonNode input = JSON.readTree(HOSTILE_SUBJECT);
+        Expressions plain = Expressions.parse(expression);
+        JsonNode expected = plain.evaluate(input);
+        assertThat(new JsonataExpression(expression).evaluate(input, Map.of()))
+                .isEqualTo(expected == null ? NullNode.getInstance() : expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ab|5|", "ab|-5|", "ab|5|#", "ab|7|xy", "ab|-7|xy", "ab|5|\u0000", "é😀|6|😀ab", "é😀|-6|😀ab",
+            "abcdef|3|x", "|4|", "|0|"})
+    void aWidePadIsTheLibrarysPadBuiltInLinearTime(String spec) throws Exception {
+        String[] parts = spec.split("\\|", -1);
+        String padding = parts[2].isEmpty() ? null : parts[2].replace("\\u0000", "");
+        String call = "$pad('" + parts[0] + "', " + parts[1] + (padding == null ? "" : ", '" + padding + "'") + ")";
+        JsonNode expected = Expressions.parse(call).evaluate(null);
+        assertThat(BudgetedVisitor.pad(parts[0], Integer.parseInt(parts[1]), padding)).isEqualTo(expected.asText());
+    }
+
+    @Test
+    void theBudgetIsConfigurable() throws Exception {
+        JsonataBudget small = new JsonataBudget(java.time.Duration.ofMillis(50), org.springframework.util.unit.DataSize.ofBytes(100), 10, 200);
+        JsonNode input = JSON.readTree(HOSTILE_SUBJECT);
+        assertThat(new JsonataExpression("$count([1..10])", small).evaluate(input, Map.of()).asInt()).isEqualTo(10);
+        assertThatThrownBy(() -> new JsonataExpression("$count([1..11])", small).evaluate(input, Map.of()))
+                .isInstanceOf(JsonataBudgetExceeded.class).hasMessageContaining("range of 11 elements");
+        assertThatThrownBy(() -> new JsonataExpression("$join([s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s])", small)
+                .evaluate(input, Map.of())).isInstanceOf(JsonataBudgetExceeded.class);
+    }
+
+    @Test
+    void aCopyOverBudgetIsNotReused() throws Exception {
+        JsonataExpression expression = new JsonataExpression("n > 0 ? $count([1..n]) : 0");
+        assertThatThrownBy(() -> expression.evaluate(JSON.readTree("{\"n\": 10000000}"), Map.of()))
+                .isInstanceOf(JsonataBudgetExceeded.class);
+        assertThat(expression.evaluate(JSON.readTree("{\"n\": 3}"), Map.of()).asInt()).isEqualTo(3);
     }
 }
