@@ -1,0 +1,65 @@
+package io.tributary.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.TributaryTest;
+import io.tributary.WebhookClient;
+import io.tributary.WebhookClient.Answer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * What Tributary sends out, and to where: subscriptions that would reach an internal address however
+ * it is spelled are refused at creation. Only 127.0.0.1 (this test's own subscribers) and TEST-NET-1
+ * are allowed, so every other internal address below must be refused.
+ */
+@TributaryTest
+@TestPropertySource(properties = {
+        "tributary.delivery.allowed-networks=127.0.0.1/32,192.0.2.0/24",
+        "tributary.delivery.retry-schedule=0s",
+        "tributary.delivery.connect-timeout=1s",
+        "tributary.delivery.request-timeout=1s"})
+class OutboundSecurityTest {
+
+    @LocalServerPort
+    int port;
+    WebhookClient client;
+
+    @BeforeEach
+    void client() {
+        client = new WebhookClient(port);
+    }
+
+    /** Each an internal address, or an IPv4 address in a spelling parsers disagree on. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "http://2130706433/", "http://0177.0.0.1/", "http://0x7f.0.0.1/", "http://127.1/", "http://0x7f000001/",
+            "http://017700000001/", "http://127.000.000.001/", "http://0127.0.0.1/", "http://127.0.0.01/",
+            "http://3232235777/", "http://0xa9fea9fe/", "http://169.254.43518/",
+            "http://127.0.0.2/", "http://0.0.0.0/", "http://0.1.2.3/", "http://10.1.2.3/", "http://100.64.0.1/",
+            "http://169.254.169.254/", "http://172.16.0.1/", "http://192.168.0.1/", "http://192.0.0.170/",
+            "http://198.18.0.1/", "http://198.19.255.255/", "http://224.0.0.1/", "http://240.0.0.1/",
+            "http://255.255.255.255/", "http://168.63.129.16/",
+            "http://[::]/", "http://[::1]/", "http://[::127.0.0.2]/", "http://[::a9fe:a9fe]/",
+            "http://[::ffff:127.0.0.2]/", "http://[::ffff:a9fe:a9fe]/", "http://[::ffff:10.0.0.1]/",
+            "http://[64:ff9b::127.0.0.1]/", "http://[64:ff9b::a9fe:a9fe]/", "http://[64:ff9b::808:808]/",
+            "http://[64:ff9b:1::1]/", "http://[2002:7f00:1::]/", "http://[2002:a9fe:a9fe::1]/", "http://[2002:808:808::]/",
+            "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/", "http://[fd00::1]/", "http://[fe80::1]/", "http://[ff02::1]/"})
+    void aSubscriptionToAnInternalAddressIsRefusedHoweverItIsSpelled(String url) {
+        Answer answer = client.post("/api/v1/subscriptions", "{\"url\":\"" + url + "hook\"}");
+        assertThat(answer.status()).as(url + " " + answer.body()).isEqualTo(400);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.json().get("field").asText()).isEqualTo("url");
+    }
+
+    /** The allowed networks still work, in their canonical spelling. */
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:9/", "http://192.0.2.10/", "http://[::ffff:192.0.2.10]/", "http://example.com/"})
+    void allowedAndPublicDestinationsAreAccepted(String url) {
+        Answer answer = client.post("/api/v1/subscriptions", "{\"url\":\"" + url + "hook\",\"tenants\":[\"nobody\"]}");
+        assertThat(answer.status()).as(url + " " + answer.body()).isEqualTo(201);
+    }
+}
