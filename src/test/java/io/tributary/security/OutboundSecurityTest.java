@@ -2,10 +2,13 @@ package io.tributary.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.TributaryTest;
 import io.tributary.WebhookClient;
 import io.tributary.WebhookClient.Answer;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -13,7 +16,7 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * What Tributary sends out, and to where: subscriptions that would reach an internal address however
- * it is spelled are refused at creation. Only 127.0.0.1 (this test's own subscribers) and TEST-NET-1
+ * it is spelled are refused at creation, and so are headers that could not go out as they are. Only 127.0.0.1 (this test's own subscribers) and TEST-NET-1
  * are allowed, so every other internal address below must be refused.
  */
 @TributaryTest
@@ -23,6 +26,8 @@ import org.springframework.test.context.TestPropertySource;
         "tributary.delivery.connect-timeout=1s",
         "tributary.delivery.request-timeout=1s"})
 class OutboundSecurityTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @LocalServerPort
     int port;
@@ -53,6 +58,41 @@ class OutboundSecurityTest {
         assertThat(answer.status()).as(url + " " + answer.body()).isEqualTo(400);
         assertThat(answer.contentType()).startsWith("application/problem+json");
         assertThat(answer.json().get("field").asText()).isEqualTo("url");
+    }
+
+    /** Control characters and characters HTTP/1.1 cannot carry, in a subscription header's value. */
+    @ParameterizedTest
+    @ValueSource(strings = {"a\rb", "a\nb", "a\r\nX-Injected: 1", "a\u0000b", "a\u0001b", "a\u0008b", "a\u000bb",
+            "a\u000cb", "a\u001bb", "a\u001fb", "a\u007fb", "a\u0100b", "a\u20acb", "a\ud83d\ude00b", "a\u2028b"})
+    void aHeaderValueWithAControlOrNonLatin1CharacterIsRefusedNamingTheHeader(String value) {
+        Answer answer = subscribeWithHeader("X-Custom-Header", value);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.json().get("field").asText()).isEqualTo("headers");
+        assertThat(answer.json().get("detail").asText()).contains("'X-Custom-Header'").doesNotContain(value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"X Custom", "X:Custom", "X-Caf\u00e9", "X-\u0000", "X(Custom)", "X/Custom", ""})
+    void aHeaderNameThatIsNoTokenIsRefused(String name) {
+        Answer answer = subscribeWithHeader(name, "v");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.json().get("field").asText()).isEqualTo("headers");
+    }
+
+    /** Tab, visible ASCII and Latin-1 are what a header value may hold. */
+    @Test
+    void aHeaderValueOfVisibleAsciiTabAndLatin1IsAccepted() {
+        Answer answer = subscribeWithHeader("X-Custom-Header", "Zo\u00eb\tsays \"hi\" ~ !#$%&'()*+,-./:;<=>?@[\\]^_`{|}");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+    }
+
+    private Answer subscribeWithHeader(String name, String value) {
+        ObjectNode body = JSON.createObjectNode().put("url", "https://example.com/hook");
+        body.putArray("tenants").add("nobody");
+        body.putObject("headers").put(name, value);
+        return client.post("/api/v1/subscriptions", body.toString());
     }
 
     /** The allowed networks still work, in their canonical spelling. */
