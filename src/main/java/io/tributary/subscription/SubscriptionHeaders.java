@@ -18,6 +18,8 @@ public final class SubscriptionHeaders {
     private static final Set<String> RESERVED = Set.of("content-type", "content-length", "host", "user-agent",
             "transfer-encoding", "connection", "expect", "upgrade", "te", "trailer", "keep-alive");
     private static final int MAX_VALUE = 4096;
+    /** What a redacted value reads as. */
+    public static final String REDACTED = "********";
 
     private SubscriptionHeaders() {
     }
@@ -40,6 +42,16 @@ public final class SubscriptionHeaders {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether a header's value is to be shown as {@link #REDACTED} once written: its name suggests a
+     * credential. The same rule as the subscription API's answers.
+     */
+    public static boolean secretLooking(String name) {
+        String h = name.toLowerCase(Locale.ROOT);
+        return h.contains("auth") || h.contains("token") || h.contains("secret") || h.contains("key")
+                || h.contains("password") || h.contains("cookie") || h.contains("session") || h.contains("signature");
     }
 
     /** Whether Tributary sets this header itself, so a subscription may not. */

@@ -1,12 +1,18 @@
 package io.tributary.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.TestReceiver;
+import io.tributary.TestReceiver.Reply;
 import io.tributary.TributaryTest;
 import io.tributary.WebhookClient;
 import io.tributary.WebhookClient.Answer;
+import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -93,6 +99,33 @@ class OutboundSecurityTest {
         body.putArray("tenants").add("nobody");
         body.putObject("headers").put(name, value);
         return client.post("/api/v1/subscriptions", body.toString());
+    }
+
+    @Test
+    void deadLettersRedactTheSubscriptionsCredentialsAsTheSubscriptionApiDoes() {
+        try (TestReceiver receiver = new TestReceiver().answering(n -> Reply.of(500))) {
+            String tenant = "t-" + UUID.randomUUID();
+            ObjectNode request = JSON.createObjectNode()
+                    .put("url", receiver.url().replace("http://", "http://crm:userinfo-password-7@"));
+            request.putArray("tenants").add(tenant);
+            request.putObject("headers").put("Authorization", "Bearer header-secret-1").put("X-Api-Key", "header-secret-2")
+                    .put("X-Team", "growth");
+            Answer created = client.post("/api/v1/subscriptions", request.toString());
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            String subId = created.json().get("id").asText();
+            String eventId = "evt_" + UUID.randomUUID();
+            client.post("/webhooks/mailstand/demo", "{\"id\":\"" + eventId + "\",\"type\":\"open\",\"workspace_id\":\""
+                    + tenant + "\",\"to\":\"contact_1\"}");
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    client.get("/api/v1/dead-letters?subscription=" + subId).json().get("items").size() == 1);
+
+            JsonNode shown = client.get("/api/v1/dead-letters?subscription=" + subId).json().at("/items/0/subscription");
+            JsonNode api = client.get("/api/v1/subscriptions/" + subId).json();
+            assertThat(shown.toString()).doesNotContain("header-secret").doesNotContain("userinfo-password").doesNotContain("whsec_");
+            assertThat(shown.at("/headers/Authorization").asText()).isEqualTo(api.at("/headers/Authorization").asText());
+            assertThat(shown.at("/headers/X-Api-Key").asText()).isEqualTo(api.at("/headers/X-Api-Key").asText());
+            assertThat(shown.at("/headers/X-Team").asText()).isEqualTo("growth");
+        }
     }
 
     /** The allowed networks still work, in their canonical spelling. */
