@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
 /**
  * Where deliveries may go: never to loopback, private, link-local (cloud metadata) or other internal
  * addresses ({@link Cidr#INTERNAL}) unless {@code tributary.delivery.allowed-networks} allows them,
- * so a subscription cannot turn Tributary into a way into the network it runs in.
+ * so a subscription cannot turn Tributary into a way into the network it runs in. Checked on a URL's
+ * literal address when a subscription is written, and on every address a name resolves to when a
+ * delivery connects (the delivery client's resolver, which connects to exactly those addresses).
  */
 public final class NetworkPolicy {
 
@@ -63,29 +65,6 @@ public final class NetworkPolicy {
         public Refused(String host, InetAddress address) {
             super("destination address " + address.getHostAddress() + " of " + host
                     + " is internal and not in tributary.delivery.allowed-networks");
-        }
-    }
-
-    /**
-     * Resolves the URL's host now (through the JVM's DNS cache, which the HTTP client then uses too)
-     * and checks every address it names.
-     *
-     * @return why the destination is refused, or {@code null} when it is allowed
-     */
-    public String refusal(URI url) {
-        String host = url.getHost();
-        if (host == null) {
-            return "the URL has no host";
-        }
-        try {
-            for (InetAddress address : InetAddress.getAllByName(host)) {
-                if (!permits(address)) {
-                    return "destination address " + address.getHostAddress() + " is internal and not in tributary.delivery.allowed-networks";
-                }
-            }
-            return null;
-        } catch (UnknownHostException e) {
-            return null; // not resolvable now: the attempt fails like any DNS failure and is retried
         }
     }
 

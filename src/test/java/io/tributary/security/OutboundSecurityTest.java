@@ -128,6 +128,27 @@ class OutboundSecurityTest {
         }
     }
 
+    /** request-timeout is 1s here, and covers the whole answer. */
+    @Test
+    void aSubscriberThatTricklesItsBodyIsCutOffAndTheAttemptRecordedAsFailed() {
+        try (TestReceiver receiver = new TestReceiver().tricklingBody()) {
+            String tenant = "t-" + UUID.randomUUID();
+            Answer created = client.post("/api/v1/subscriptions", "{\"url\":\"" + receiver.url() + "\",\"tenants\":[\"" + tenant + "\"]}");
+            String subId = created.json().get("id").asText();
+            String eventId = "evt_" + UUID.randomUUID();
+            client.post("/webhooks/mailstand/demo", "{\"id\":\"" + eventId + "\",\"type\":\"open\",\"workspace_id\":\""
+                    + tenant + "\",\"to\":\"contact_1\"}");
+
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    client.get("/api/v1/dead-letters?subscription=" + subId).json().get("items").size() == 1);
+            JsonNode attempt = client.get("/api/v1/events/" + eventId + "/deliveries").json().at("/items/0/attempts/0");
+            assertThat(attempt.get("status").isNull()).isTrue();
+            assertThat(attempt.get("error").asText()).contains("no complete response within 1000 ms");
+            assertThat(attempt.get("responseDurationMs").asLong()).isBetween(900L, 5000L);
+            assertThat(receiver.received()).hasSize(1);
+        }
+    }
+
     /** The allowed networks still work, in their canonical spelling. */
     @ParameterizedTest
     @ValueSource(strings = {"http://127.0.0.1:9/", "http://192.0.2.10/", "http://[::ffff:192.0.2.10]/", "http://example.com/"})
