@@ -46,12 +46,13 @@ public final class SubscriptionHeaders {
 
     /**
      * Whether a header's value is to be shown as {@link #REDACTED} once written: its name suggests a
-     * credential. The same rule as the subscription API's answers.
+     * credential. The same rule as the subscription API's answers (SubscriptionController), word for
+     * word, so a header hidden there is hidden in a dead letter too.
      */
     public static boolean secretLooking(String name) {
         String h = name.toLowerCase(Locale.ROOT);
         return h.contains("auth") || h.contains("token") || h.contains("secret") || h.contains("key")
-                || h.contains("password") || h.contains("cookie") || h.contains("session") || h.contains("signature");
+                || h.contains("password") || h.contains("cookie");
     }
 
     /** Whether Tributary sets this header itself, so a subscription may not. */
