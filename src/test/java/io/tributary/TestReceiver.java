@@ -53,6 +53,10 @@ public final class TestReceiver implements AutoCloseable {
     private final CountDownLatch unblock = new CountDownLatch(1);
     private volatile IntFunction<Reply> script = n -> Reply.of(200);
     private volatile boolean blocking;
+    private volatile Body answerBody = Body.WHOLE;
+
+    /** How the answer's body goes out. */
+    private enum Body { WHOLE, HANGING, TRICKLING }
 
     public TestReceiver() {
         try {
@@ -75,6 +79,10 @@ public final class TestReceiver implements AutoCloseable {
             }
             Reply reply = script.apply(received.size());
             reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            if (answerBody != Body.WHOLE) {
+                answerSlowly(exchange, reply.status());
+                return;
+            }
             byte[] answer = "ok".getBytes();
             exchange.sendResponseHeaders(reply.status(), answer.length);
             exchange.getResponseBody().write(answer);
@@ -96,6 +104,37 @@ public final class TestReceiver implements AutoCloseable {
     public TestReceiver hanging() {
         this.blocking = true;
         return this;
+    }
+
+    /** Every answer sends its headers and the start of its body, then nothing more until {@link #close()}. */
+    public TestReceiver hangingMidBody() {
+        this.answerBody = Body.HANGING;
+        return this;
+    }
+
+    /** Every answer sends its headers, then one byte of its body every 100 ms, for a minute. */
+    public TestReceiver tricklingBody() {
+        this.answerBody = Body.TRICKLING;
+        return this;
+    }
+
+    private void answerSlowly(com.sun.net.httpserver.HttpExchange exchange, int status) throws IOException {
+        exchange.sendResponseHeaders(status, 1_000_000);
+        try (var out = exchange.getResponseBody()) {
+            out.write("partial".getBytes());
+            out.flush();
+            for (int i = 0; i < 600; i++) {
+                if (unblock.await(answerBody == Body.HANGING ? 60_000 : 100, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+                out.write('.');
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException clientWentAway) {
+            // the client cut the answer off: what a deadline does
+        }
     }
 
     public List<Received> received() {

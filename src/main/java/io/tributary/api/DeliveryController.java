@@ -2,6 +2,8 @@ package io.tributary.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.delivery.DeadLetter;
+import io.tributary.delivery.DeadLetters;
 import io.tributary.delivery.DeliveryDispatcher;
 import io.tributary.delivery.DeliveryStore;
 import io.tributary.store.EventStore;
@@ -42,13 +44,20 @@ class DeliveryController {
     ObjectNode deadLetters(@RequestParam(required = false) String subscription, @RequestParam(defaultValue = "100") int limit) {
         checkLimit(limit);
         ObjectNode page = json.createObjectNode();
-        page.set("items", json.valueToTree(deliveries.deadLetters(subscription, limit)));
+        page.set("items", json.valueToTree(deliveries.deadLetters(subscription, limit).stream().map(DeliveryController::redacted).toList()));
         return page;
     }
 
     @GetMapping("/api/v1/dead-letters/{id}")
     ObjectNode deadLetter(@PathVariable String id) {
-        return json.valueToTree(deliveries.deadLetter(id).orElseThrow(() -> ProblemException.notFound("No dead letter '" + id + "'.")));
+        return json.valueToTree(redacted(deliveries.deadLetter(id)
+                .orElseThrow(() -> ProblemException.notFound("No dead letter '" + id + "'."))));
+    }
+
+    /** Dead letters written before their subscriptions' credentials were redacted at storage are redacted here. */
+    private static DeadLetter redacted(DeadLetter d) {
+        return new DeadLetter(d.id(), d.subscriptionId(), d.eventId(), d.deadAt(), d.reason(), d.delivery(), d.event(),
+                DeadLetters.redacted(d.subscription()));
     }
 
     /** Dead-letter ids are {@code <eventId>/<subscriptionId>}; the path takes them as two segments. */

@@ -11,13 +11,10 @@ import io.tributary.store.Journal;
 import io.tributary.subscription.SubscriptionRegistry;
 import io.tributary.subscription.Subscriptions;
 import io.tributary.system.NetworkPolicy;
-import java.net.http.HttpClient;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.camel.Predicate;
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
@@ -59,24 +56,15 @@ class DeliveryConfiguration {
     }
 
     /**
-     * The one HTTP client of every delivery: non-blocking, redirects never followed (a redirect could
-     * lead a signed request somewhere the subscription did not name). Its small executor only runs
-     * completions; no thread waits on a subscriber.
+     * The one HTTP client of every delivery: names resolved once, through the network policy, on the
+     * system's resolver. Not closed with the context, as the JDK client before it was not: an attempt
+     * still in flight while Camel stops ends with the process, and is taken up again from its last
+     * recorded state.
      */
     @Bean(destroyMethod = "")
-    HttpClient deliveryHttpClient(DeliveryProperties properties) {
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService completions = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "delivery-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        return HttpClient.newBuilder()
-                .connectTimeout(properties.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .executor(completions)
-                .build();
+    SubscriberClient subscriberClient(DeliveryProperties properties, NetworkPolicy network) {
+        return new SubscriberClient(network, SystemDefaultDnsResolver.INSTANCE, properties.connectTimeout(),
+                properties.requestTimeout(), (int) properties.responseExcerpt().toBytes());
     }
 
     private static String member(HazelcastInstance hazelcast) {
@@ -85,14 +73,14 @@ class DeliveryConfiguration {
 
     @Bean
     DeliveryWorker deliveryWorker(DeliveryStore store, EventStore events, InFlight inFlight, SubscriptionRegistry registry,
-                                  Subscriptions subscriptions, HttpClient deliveryHttpClient, DeliveryMetrics metrics,
+                                  Subscriptions subscriptions, SubscriberClient subscriberClient, DeliveryMetrics metrics,
                                   DeliveryFailures failures, DeliveryProperties properties, ObjectMapper json,
-                                  ObjectProvider<BuildProperties> build, NetworkPolicy network, HazelcastInstance hazelcast) {
+                                  ObjectProvider<BuildProperties> build, HazelcastInstance hazelcast) {
         BuildProperties info = build.getIfAvailable();
         String userAgent = "Tributary/" + (info == null ? "dev" : info.getVersion());
         return new DeliveryWorker(store, events, inFlight, registry, subscriptions,
-                new OutboundRequests(json, userAgent, properties.requestTimeout()), deliveryHttpClient,
-                new SubscriberLanes(properties.maxInFlight()), metrics, failures, properties, network, member(hazelcast),
+                new OutboundRequests(json, userAgent), subscriberClient,
+                new SubscriberLanes(properties.maxInFlight()), metrics, failures, properties, member(hazelcast),
                 Clock.systemUTC());
     }
 

@@ -14,7 +14,9 @@ import org.springframework.util.unit.DataSize;
  * @param jitter             each delay is spread by up to this fraction either way, so retries of many
  *                           deliveries do not arrive at once (0 to 1)
  * @param connectTimeout     TCP connect timeout per attempt
- * @param requestTimeout     whole-request timeout per attempt
+ * @param requestTimeout     the deadline of each attempt, for all of it: connect, request, response
+ *                           headers and the whole response body (a subscriber that trickles its body is
+ *                           cut off then)
  * @param maxRetryAfter      the longest {@code Retry-After} (on 429 and 503) that is honoured
  * @param pauseAfterFailures consecutive failed attempts after which a subscription is paused
  * @param maxInFlight        requests in flight to one subscription at once; the rest wait in order

@@ -6,9 +6,6 @@ import io.tributary.subscription.Subscription;
 import io.tributary.subscription.SubscriptionRegistry;
 import io.tributary.subscription.Subscriptions;
 import io.tributary.system.NetworkPolicy;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
@@ -31,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One delivery attempt, the step of {@code routes/delivery.camel.yaml}, and the one owner of a
  * delivery's schedule: it sends, records the attempt, and decides the next step, in that order.
- * It is asynchronous end to end: the request goes out on the JDK HTTP client and no thread waits
- * for the subscriber, nor for the next attempt.
+ * It is asynchronous end to end: the request goes out on the {@link SubscriberClient} and no thread
+ * waits for the subscriber, nor for the next attempt.
  *
  * <p>After a failure the next attempt is either near ({@code short-retry-horizon}, one minute by
  * default): Camel's redelivery waits for it, holding no thread, and the member keeps its lease; or
@@ -50,20 +46,19 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
     private final SubscriptionRegistry registry;
     private final Subscriptions subscriptions;
     private final OutboundRequests requests;
-    private final HttpClient http;
+    private final SubscriberClient http;
     /** The HTTP client's completion threads: the route goes on there once an attempt is recorded. */
     private final Executor completions;
     private final SubscriberLanes lanes;
     private final DeliveryMetrics metrics;
     private final DeliveryFailures failures;
     private final DeliveryProperties properties;
-    private final NetworkPolicy network;
     private final String member;
     private final Clock clock;
 
     DeliveryWorker(DeliveryStore store, EventStore events, InFlight inFlight, SubscriptionRegistry registry,
-                   Subscriptions subscriptions, OutboundRequests requests, HttpClient http, SubscriberLanes lanes,
-                   DeliveryMetrics metrics, DeliveryFailures failures, DeliveryProperties properties, NetworkPolicy network,
+                   Subscriptions subscriptions, OutboundRequests requests, SubscriberClient http, SubscriberLanes lanes,
+                   DeliveryMetrics metrics, DeliveryFailures failures, DeliveryProperties properties,
                    String member, Clock clock) {
         this.store = store;
         this.events = events;
@@ -72,12 +67,11 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
         this.subscriptions = subscriptions;
         this.requests = requests;
         this.http = http;
-        this.completions = http.executor().orElse(ForkJoinPool.commonPool());
+        this.completions = http.completions();
         this.lanes = lanes;
         this.metrics = metrics;
         this.failures = failures;
         this.properties = properties;
-        this.network = network;
         this.member = member;
         this.clock = clock;
     }
@@ -118,19 +112,8 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
 
     private void send(Exchange exchange, AsyncCallback callback, Delivery delivery, Subscription subscription, ObjectNode event) {
         Instant started = clock.instant();
-        String refusal = network.refusal(URI.create(subscription.url()));
-        if (refusal != null) {
-            // Never sent: no schedule would make the address acceptable. Straight to the dead letters.
-            lanes.release(subscription.id());
-            log.warn("delivery {} refused: {}", delivery.id(), refusal);
-            toDeadLetters(exchange, delivery, event,
-                    new DeliveryAttempt(delivery.attemptCount() + 1, started, null, 0, null, refusal, null), refusal);
-            callback.done(false);
-            return;
-        }
         try {
-            http.sendAsync(requests.build(event, subscription, started),
-                            responseInfo -> LimitedBody.subscriber((int) properties.responseExcerpt().toBytes()))
+            http.send(requests.build(event, subscription, started))
                     .whenComplete((response, failure) -> {
                         lanes.release(subscription.id());
                         settle(exchange, callback, delivery, subscription, event, started, response, failure);
@@ -143,13 +126,22 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
 
     /** Decides what the attempt means, records it, and hands the exchange its next step. */
     private void settle(Exchange exchange, AsyncCallback callback, Delivery delivery, Subscription subscription, ObjectNode event,
-                        Instant started, HttpResponse<byte[]> response, Throwable failure) {
+                        Instant started, SubscriberClient.Response response, Throwable failure) {
         try {
             Instant now = clock.instant();
             long durationMs = Duration.between(started, now).toMillis();
             int number = delivery.attemptCount() + 1;
-            Integer status = response == null ? null : response.statusCode();
-            String excerpt = response == null ? null : new String(response.body(), StandardCharsets.UTF_8);
+            NetworkPolicy.Refused refused = refusal(failure);
+            if (refused != null) {
+                // Never sent: no schedule would make the address acceptable. Straight to the dead letters.
+                log.warn("delivery {} refused: {}", delivery.id(), refused.getMessage());
+                toDeadLetters(exchange, delivery, event,
+                        new DeliveryAttempt(number, started, null, durationMs, null, refused.getMessage(), null), refused.getMessage());
+                callback.done(false);
+                return;
+            }
+            Integer status = response == null ? null : response.status();
+            String excerpt = response == null ? null : new String(response.excerpt(), StandardCharsets.UTF_8);
             String error = failure == null ? null : describe(failure);
             metrics.attempt(subscription.id(), status, durationMs);
 
@@ -272,11 +264,11 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
     }
 
     /** {@code Retry-After} of a 429 or 503, in seconds or as an HTTP date, at most {@code max-retry-after}. */
-    private Duration retryAfter(HttpResponse<?> response) {
-        if (response == null || (response.statusCode() != 429 && response.statusCode() != 503)) {
+    private Duration retryAfter(SubscriberClient.Response response) {
+        if (response == null || (response.status() != 429 && response.status() != 503)) {
             return null;
         }
-        String value = response.headers().firstValue("Retry-After").orElse(null);
+        String value = response.retryAfter();
         if (value == null) {
             return null;
         }
@@ -294,6 +286,16 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             return Duration.ZERO;
         }
         return wait.compareTo(properties.maxRetryAfter()) > 0 ? properties.maxRetryAfter() : wait;
+    }
+
+    /** The policy's refusal of the destination, where that is why the attempt failed. */
+    private static NetworkPolicy.Refused refusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof NetworkPolicy.Refused refused) {
+                return refused;
+            }
+        }
+        return null;
     }
 
     private static String describe(Throwable failure) {

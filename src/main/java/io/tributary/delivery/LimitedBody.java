@@ -1,61 +1,85 @@
 package io.tributary.delivery;
 
 import java.io.ByteArrayOutputStream;
-import java.net.http.HttpResponse.BodySubscriber;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.EntityDetails;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
+import org.apache.hc.core5.http.nio.CapacityChannel;
+import org.apache.hc.core5.http.protocol.HttpContext;
 
 /**
- * A response body reader that keeps the first {@code limit} bytes and discards the rest, so a
- * subscriber answering with gigabytes costs no memory.
+ * A subscriber's response as an attempt keeps it: the status, {@code Retry-After}, and the first
+ * {@code limit} bytes of the body; the rest is read and discarded, so a subscriber answering with
+ * gigabytes costs no memory. How long the body may take is {@link SubscriberClient}'s deadline.
  */
-final class LimitedBody implements BodySubscriber<byte[]> {
+final class LimitedBody implements AsyncResponseConsumer<SubscriberClient.Response> {
 
     private final int limit;
     private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private int status;
+    private String retryAfter;
+    private FutureCallback<SubscriberClient.Response> done;
 
-    private LimitedBody(int limit) {
+    LimitedBody(int limit) {
         this.limit = limit;
     }
 
-    static BodySubscriber<byte[]> subscriber(int limit) {
-        return new LimitedBody(limit);
-    }
-
     @Override
-    public CompletionStage<byte[]> getBody() {
-        return result;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-        subscription.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> buffers) {
-        for (ByteBuffer buffer : buffers) {
-            int room = limit - kept.size();
-            int take = Math.min(room, buffer.remaining());
-            if (take > 0) {
-                byte[] chunk = new byte[take];
-                buffer.get(chunk);
-                kept.write(chunk, 0, take);
-            }
+    public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context,
+                                FutureCallback<SubscriberClient.Response> callback) {
+        status = response.getCode();
+        Header header = response.getFirstHeader("Retry-After");
+        retryAfter = header == null ? null : header.getValue();
+        if (entity == null) {
+            callback.completed(result());
+        } else {
+            done = callback;
         }
     }
 
     @Override
-    public void onError(Throwable throwable) {
-        result.completeExceptionally(throwable);
+    public void informationResponse(HttpResponse response, HttpContext context) {
+        // 1xx: the final response follows
     }
 
     @Override
-    public void onComplete() {
-        result.complete(kept.toByteArray());
+    public void updateCapacity(CapacityChannel channel) throws java.io.IOException {
+        channel.update(Integer.MAX_VALUE);
+    }
+
+    @Override
+    public void consume(ByteBuffer buffer) {
+        int take = Math.min(limit - kept.size(), buffer.remaining());
+        if (take > 0) {
+            byte[] chunk = new byte[take];
+            buffer.get(chunk);
+            kept.write(chunk, 0, take);
+        }
+        buffer.position(buffer.limit()); // the rest is discarded
+    }
+
+    @Override
+    public void streamEnd(List<? extends Header> trailers) {
+        if (done != null) {
+            done.completed(result());
+        }
+    }
+
+    @Override
+    public void failed(Exception cause) {
+        // reported to the exchange's own callback
+    }
+
+    @Override
+    public void releaseResources() {
+        done = null;
+    }
+
+    private SubscriberClient.Response result() {
+        return new SubscriberClient.Response(status, retryAfter, kept.toByteArray());
     }
 }

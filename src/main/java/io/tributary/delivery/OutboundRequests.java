@@ -5,43 +5,44 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.subscription.Subscription;
+import io.tributary.subscription.SubscriptionHeaders;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
 
 /**
  * The HTTP request for one attempt: the event in the subscription's CloudEvents format, the Standard
  * Webhooks headers (signed afresh for every attempt, {@code webhook-id} the event id on every one),
- * the subscription's own headers and Tributary's {@code User-Agent}.
+ * the subscription's own headers and Tributary's {@code User-Agent}. Every header is checked as a
+ * subscription's are at creation (no control characters, nothing above Latin-1), so no stored value and
+ * no event id can add a header or split the request: such a request is not built, and the attempt fails.
  */
 final class OutboundRequests {
 
     private final ObjectMapper json;
     private final String userAgent;
-    private final Duration requestTimeout;
 
-    OutboundRequests(ObjectMapper json, String userAgent, Duration requestTimeout) {
+    OutboundRequests(ObjectMapper json, String userAgent) {
         this.json = json;
         this.userAgent = userAgent;
-        this.requestTimeout = requestTimeout;
     }
 
-    HttpRequest build(ObjectNode event, Subscription subscription, Instant now) {
+    /** @throws IllegalArgumentException when a header value cannot be sent as it is */
+    SimpleHttpRequest build(ObjectNode event, Subscription subscription, Instant now) {
         boolean binary = Subscription.BINARY.equals(subscription.format());
         byte[] body = bytes(binary ? event.path("data") : event);
         String id = event.path("id").asText();
         long timestamp = now.getEpochSecond();
 
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(subscription.url()))
-                .timeout(requestTimeout)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        subscription.headers().forEach(request::header);
+        SimpleHttpRequest request = SimpleHttpRequest.create("POST", withoutUserInfo(URI.create(subscription.url())));
+        request.setBody(body, ContentType.create(binary ? "application/json" : "application/cloudevents+json"));
+        subscription.headers().forEach(request::addHeader);
         request.setHeader("User-Agent", userAgent);
-        request.setHeader("Content-Type", binary ? "application/json" : "application/cloudevents+json");
         request.setHeader("webhook-id", id);
         request.setHeader("webhook-timestamp", Long.toString(timestamp));
         request.setHeader("webhook-signature", WebhookSigner.sign(id, timestamp, body, subscription.activeSecrets(now)));
@@ -54,7 +55,26 @@ final class OutboundRequests {
                 }
             }
         }
-        return request.build();
+        for (Header header : request.getHeaders()) {
+            String problem = SubscriptionHeaders.problem(header.getName(), header.getValue());
+            if (problem != null) {
+                throw new IllegalArgumentException("not sent: " + problem);
+            }
+        }
+        return request;
+    }
+
+    /**
+     * The URL without {@code user:password@}: the request never carried it (the JDK client that sent
+     * deliveries before ignored it too), and the HTTP client refuses a request URI that has it.
+     */
+    private static URI withoutUserInfo(URI url) {
+        if (url.getRawUserInfo() == null) {
+            return url;
+        }
+        String authority = url.getRawAuthority();
+        return URI.create(url.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1)
+                + (url.getRawPath() == null ? "" : url.getRawPath()) + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()));
     }
 
     private byte[] bytes(JsonNode node) {

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -24,10 +23,6 @@ import java.util.regex.Pattern;
 public final class Subscriptions {
 
     private static final Pattern TYPE = Pattern.compile("\\*|[a-z][a-z_]*(\\.[a-z_]+)*(\\.\\*)?");
-    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
-    /** Headers Tributary sets itself: a subscription cannot replace them. */
-    private static final Set<String> RESERVED_HEADERS = Set.of("content-type", "content-length", "host", "user-agent",
-            "transfer-encoding", "connection", "expect", "upgrade", "te", "trailer", "keep-alive");
 
     private final SubscriptionRegistry registry;
     private final Duration secretGracePeriod;
@@ -199,15 +194,12 @@ public final class Subscriptions {
     }
 
     private static void checkHeader(String name, String value) {
-        if (name == null || !HEADER_NAME.matcher(name).matches()) {
-            throw ProblemException.invalidField("headers", "'" + name + "' is not a header name.");
+        String problem = SubscriptionHeaders.problem(name, value);
+        if (problem != null) {
+            throw ProblemException.invalidField("headers", problem);
         }
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (RESERVED_HEADERS.contains(lower) || lower.startsWith("webhook-") || lower.startsWith("ce-")) {
+        if (SubscriptionHeaders.reserved(name)) {
             throw ProblemException.invalidField("headers", "'" + name + "' is set by Tributary.");
-        }
-        if (value == null || value.length() > 4096 || value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
-            throw ProblemException.invalidField("headers", "the value of '" + name + "' must be one line of at most 4096 characters.");
         }
     }
 }

@@ -1,7 +1,9 @@
 package io.tributary.system;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -10,13 +12,26 @@ import java.util.List;
  */
 public record Cidr(byte[] network, int prefix) {
 
-    /** Loopback, private, link-local (cloud metadata at 169.254.169.254 among them), carrier-grade NAT,
-     * unique-local IPv6, and "this network": where a delivery must not go unless allowed. */
+    /** IPv6 networks whose addresses carry an IPv4 address a gateway or the host itself would reach. */
+    private static final Cidr NAT64 = parse("64:ff9b::/96");
+    private static final Cidr SIX_TO_FOUR = parse("2002::/16");
+    private static final Cidr IPV4_COMPATIBLE = parse("::/96");
+
+    /**
+     * Where a delivery must not go unless allowed: "this network", private, carrier-grade NAT,
+     * loopback, link-local (cloud metadata at 169.254.169.254 among them), IETF protocol assignments,
+     * benchmarking, multicast, reserved and broadcast, Azure's WireServer; and in IPv6 the
+     * IPv4-compatible, NAT64 (well-known and local-use), Teredo and 6to4 forms (which reach IPv4
+     * addresses through a gateway or the host), discard-only, unique-local, link-local and multicast.
+     * IPv4-mapped addresses ({@code ::ffff:0:0/96}) need no entry: the JDK turns them into the IPv4
+     * address they map, which meets the IPv4 ranges.
+     */
     public static final List<Cidr> INTERNAL = List.of(
             parse("0.0.0.0/8"), parse("10.0.0.0/8"), parse("100.64.0.0/10"), parse("127.0.0.0/8"),
-            parse("169.254.0.0/16"), parse("172.16.0.0/12"), parse("192.168.0.0/16"), parse("198.18.0.0/15"),
-            parse("::/128"), parse("::1/128"), parse("fc00::/7"), parse("fe80::/10"));
-    // IPv4-mapped IPv6 addresses come out of InetAddress as IPv4 and meet the IPv4 ranges.
+            parse("169.254.0.0/16"), parse("172.16.0.0/12"), parse("192.0.0.0/24"), parse("192.168.0.0/16"),
+            parse("198.18.0.0/15"), parse("224.0.0.0/4"), parse("240.0.0.0/4"), parse("168.63.129.16/32"),
+            IPV4_COMPATIBLE, NAT64, parse("64:ff9b:1::/48"), parse("100::/64"),
+            parse("2001::/32"), SIX_TO_FOUR, parse("fc00::/7"), parse("fe80::/10"), parse("ff00::/8"));
 
     public static Cidr parse(String text) {
         String t = text.trim();
@@ -30,7 +45,10 @@ public record Cidr(byte[] network, int prefix) {
     }
 
     public boolean contains(InetAddress address) {
-        byte[] a = address.getAddress();
+        return contains(address.getAddress());
+    }
+
+    private boolean contains(byte[] a) {
         if (a.length != network.length) {
             return false;
         }
@@ -50,6 +68,40 @@ public record Cidr(byte[] network, int prefix) {
 
     public static boolean anyContains(List<Cidr> networks, InetAddress address) {
         return networks.stream().anyMatch(n -> n.contains(address));
+    }
+
+    /**
+     * The IPv4 address an IPv6 address stands for, where a gateway or the host translates it: NAT64
+     * {@code 64:ff9b::a.b.c.d}, 6to4 {@code 2002:AABB:CCDD::}, IPv4-compatible {@code ::a.b.c.d} and
+     * IPv4-mapped {@code ::ffff:a.b.c.d} (which the JDK already turns into an IPv4 address); else null.
+     */
+    public static InetAddress embeddedIpv4(InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return null;
+        }
+        byte[] a = address.getAddress();
+        byte[] v4;
+        if (NAT64.contains(a) || IPV4_COMPATIBLE.contains(a) || isMapped(a)) {
+            v4 = Arrays.copyOfRange(a, 12, 16);
+        } else if (SIX_TO_FOUR.contains(a)) {
+            v4 = Arrays.copyOfRange(a, 2, 6);
+        } else {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(v4);
+        } catch (UnknownHostException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private static boolean isMapped(byte[] a) {
+        for (int i = 0; i < 10; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
     }
 
     /** A literal IPv4 or IPv6 address as bytes; anything else (a host name) is refused. */

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.subscription.SigningSecret;
 import io.tributary.subscription.Subscription;
-import java.net.http.HttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,7 @@ public class OutboundBenchmark {
     @Setup
     public void setUp() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        requests = new OutboundRequests(json, "Tributary/bench", Duration.ofSeconds(15));
+        requests = new OutboundRequests(json, "Tributary/bench");
         event = (ObjectNode) json.readTree(Files.readString(Path.of("samples/mailstand/click.expected.json")));
         subscription = new Subscription("sub_bench", "https://subscriber.example/hook", List.of(), List.of(), List.of(), null,
                 List.of(new SigningSecret(SigningSecret.generate(), null)), format, Map.of("X-Team", "growth"), false, null,
@@ -47,7 +46,7 @@ public class OutboundBenchmark {
     }
 
     @Benchmark
-    public HttpRequest buildSignedRequest() {
+    public SimpleHttpRequest buildSignedRequest() {
         return requests.build(event, subscription, Instant.now());
     }
 }
