@@ -94,13 +94,26 @@ final class SourceGate {
 
     /**
      * The client: the peer, or where the peer is a trusted proxy, the right-most address in
-     * {@code X-Forwarded-For} that is not one; a header from anyone else is ignored.
+     * {@code X-Forwarded-For} that is not one; a header from anyone else is ignored. Several
+     * {@code X-Forwarded-For} lines are one list in order (RFC 9110 5.3): a proxy that adds its own line
+     * leaves the client's line first, and reading that line alone let the client choose its address.
      */
     String clientAddress(HttpServletRequest request) {
         String peer = request.getRemoteAddr();
-        String forwarded = request.getHeader("X-Forwarded-For");
-        if (forwarded == null || trustedProxies.isEmpty() || !trusted(peer)) {
+        if (trustedProxies.isEmpty() || !trusted(peer)) {
             return peer;
+        }
+        java.util.Enumeration<String> lines = request.getHeaders("X-Forwarded-For");
+        if (lines == null || !lines.hasMoreElements()) {
+            return peer;
+        }
+        String forwarded = lines.nextElement();
+        if (lines.hasMoreElements()) {
+            StringBuilder all = new StringBuilder(forwarded);
+            while (lines.hasMoreElements()) {
+                all.append(',').append(lines.nextElement());
+            }
+            forwarded = all.toString();
         }
         String[] hops = forwarded.split(",");
         for (int i = hops.length - 1; i >= 0; i--) {
