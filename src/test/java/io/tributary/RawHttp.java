@@ -82,6 +82,15 @@ public final class RawHttp implements AutoCloseable {
         return all.toString(StandardCharsets.UTF_8);
     }
 
+    /** Bytes the server sent that are not read yet. */
+    public int available() {
+        try {
+            return in.available();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** The status code of {@link #response()}. */
     public static int status(String response) {
         return Integer.parseInt(response.substring(9, 12));

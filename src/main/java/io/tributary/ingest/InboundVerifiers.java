@@ -38,14 +38,14 @@ final class InboundVerifiers {
         }
         List<byte[]> secrets = type.equals("none") ? List.of() : secrets(sourceId, type, auth.secrets());
         return switch (type) {
-            case "none" -> (request, now) -> true;
+            case "none" -> headOnly((request, now) -> true);
             case "dailydraft-signature" -> hmac("X-DailyDraft-Signature", "HmacSHA256", false, "sha256=", secrets);
             case "hmac" -> hmac(auth.header() == null ? "X-Signature" : auth.header(), macAlgorithm(sourceId, auth.algorithm()),
                     "base64".equalsIgnoreCase(auth.encoding()), auth.prefix() == null ? "" : auth.prefix(), secrets);
             case "standard-webhooks" -> standardWebhooks(sourceId, secrets,
                     auth.tolerance() == null ? Duration.ofMinutes(5) : auth.tolerance());
-            case "token" -> token(auth.header(), auth.queryParam() == null ? "token" : auth.queryParam(), secrets);
-            case "basic" -> basic(sourceId, auth.username(), secrets);
+            case "token" -> headOnly(token(auth.header(), auth.queryParam() == null ? "token" : auth.queryParam(), secrets));
+            case "basic" -> headOnly(basic(sourceId, auth.username(), secrets));
             default -> throw new IllegalStateException("source '" + sourceId + "': unknown auth.type '" + auth.type() + "'");
         };
     }
@@ -97,8 +97,50 @@ final class InboundVerifiers {
         };
     }
 
+    /** A verifier whose credential is all in the request's head: checked whole before the body is read. */
+    private static InboundVerifier headOnly(InboundVerifier verifier) {
+        return new InboundVerifier() {
+            @Override
+            public boolean verify(Request request, Instant now) {
+                return verifier.verify(request, now);
+            }
+
+            @Override
+            public boolean needsBody() {
+                return false;
+            }
+
+            @Override
+            public boolean beforeBody(Request head, Instant now) {
+                return verifier.verify(head, now);
+            }
+        };
+    }
+
+    /** A verifier over the body, with what its head must have before the body is worth reading. */
+    private static InboundVerifier overBody(InboundVerifier verifier, InboundVerifier head) {
+        return new InboundVerifier() {
+            @Override
+            public boolean verify(Request request, Instant now) {
+                return verifier.verify(request, now);
+            }
+
+            @Override
+            public boolean beforeBody(Request request, Instant now) {
+                return head.verify(request, now);
+            }
+        };
+    }
+
     /** {@code <header>: <prefix><hex or base64 HMAC of the raw body>}, any of the secrets. */
     private static InboundVerifier hmac(String header, String algorithm, boolean base64, String prefix, List<byte[]> secrets) {
+        return overBody(hmacOverBody(header, algorithm, base64, prefix, secrets), (request, now) -> {
+            String given = request.header(header);
+            return given != null && given.regionMatches(true, 0, prefix, 0, prefix.length());
+        });
+    }
+
+    private static InboundVerifier hmacOverBody(String header, String algorithm, boolean base64, String prefix, List<byte[]> secrets) {
         return (request, now) -> {
             String given = request.header(header);
             if (given == null || !given.regionMatches(true, 0, prefix, 0, prefix.length())) {
@@ -140,7 +182,18 @@ final class InboundVerifiers {
             }
             return key;
         }).toList();
-        return (request, now) -> {
+        InboundVerifier head = (request, now) -> {
+            String timestamp = request.header("webhook-timestamp");
+            if (request.header("webhook-id") == null || timestamp == null || request.header("webhook-signature") == null) {
+                return false;
+            }
+            try {
+                return Math.abs(now.getEpochSecond() - Long.parseLong(timestamp.trim())) <= tolerance.toSeconds();
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        };
+        return overBody((request, now) -> {
             String id = request.header("webhook-id");
             String timestamp = request.header("webhook-timestamp");
             String signatures = request.header("webhook-signature");
@@ -173,7 +226,7 @@ final class InboundVerifiers {
                 }
             }
             return ok;
-        };
+        }, head);
     }
 
     /** A shared token in a header (when one is named) or else in the query parameter. */
