@@ -65,8 +65,8 @@ class IngestConfiguration {
 
     @Bean
     QuarantineReplay quarantineReplay(EventStore store, EventNormalizer normalizer, PayloadParser parser,
-                                      HazelcastDedupRepository dedupRepository) {
-        return new QuarantineReplay(store, normalizer, parser, dedupRepository);
+                                      HazelcastDedupRepository dedupRepository, SourceProperties sources) {
+        return new QuarantineReplay(store, normalizer, parser, dedupRepository, sources);
     }
 
     @Bean

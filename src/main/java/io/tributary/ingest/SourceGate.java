@@ -77,6 +77,7 @@ final class SourceGate {
         this.knownProvider = knownProvider;
         this.authFailureRateLimit = authFailureRateLimit;
         sources.forEach((id, source) -> {
+            source.validate(id);
             List<Cidr> allowed = new ArrayList<>(source.allowedIps().stream().map(Cidr::parse).toList());
             for (String preset : source.allowedIpPresets()) {
                 List<String> ranges = PRESETS.get(preset);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tributary.RawHttp;
+import io.tributary.TestReceiver;
 import io.tributary.TributaryTest;
 import io.tributary.WebhookClient;
 import io.tributary.WebhookClient.Answer;
@@ -20,9 +21,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * Clients that try to hold the server or lock the real provider out: a body trickled in, requests
- * that will never send their body, floods of forged signatures. On real sockets against the whole
- * application.
+ * Clients that try to hold the server, lock the real provider out, or pass for another source or
+ * tenant: a body trickled in, requests that will never send their body, floods of forged signatures,
+ * another source's event ids, ids made to break headers, a tenant named in the payload. On real
+ * sockets against the whole application, with a real subscriber on loopback.
  */
 @TributaryTest
 @TestPropertySource(properties = {
@@ -44,8 +46,15 @@ import org.springframework.test.context.TestPropertySource;
         "tributary.sources.sig.rate-limit=3",
         "tributary.sources.far.provider=mailstand",
         "tributary.sources.far.auth.type=none",
-        "tributary.sources.far.allowed-ips=203.0.113.0/24"})
-class SlowAndForgedClientsTest {
+        "tributary.sources.far.allowed-ips=203.0.113.0/24",
+        "tributary.sources.other.provider=mailstand",
+        "tributary.sources.other.tenant=demo",
+        "tributary.sources.other.auth.type=none",
+        "tributary.sources.fixed.provider=mailstand",
+        "tributary.sources.fixed.tenant=fixed-tenant",
+        "tributary.sources.fixed.tenant-from=config",
+        "tributary.sources.fixed.auth.type=none"})
+class HostileClientsTest {
 
     /** Longer than the body deadline, shorter than Tomcat's read timeout: an answer within it was not waited for. */
     private static final Duration PROMPTLY = Duration.ofMillis(3500);
@@ -149,5 +158,66 @@ class SlowAndForgedClientsTest {
         Answer real = client.post("/webhooks/mailstand/sig", body, "X-Signature", hmac("sig-secret", body),
                 "X-Forwarded-For", "198.51.100.7");
         assertThat(real.status()).as(real.body()).isEqualTo(202);
+    }
+
+    /**
+     * Two sources of one provider send the same event id (two accounts numbering their events alike,
+     * or one party posting another's id to a source it can reach): each is its own event, stored and
+     * delivered; neither is answered {@code duplicate} for the other.
+     */
+    @Test
+    void anEventIdSentToOneSourceNeverSuppressesAnotherSourcesEvent() {
+        String tenant = "t-" + UUID.randomUUID();
+        try (TestReceiver receiver = new TestReceiver()) {
+            subscribe(receiver, tenant);
+            String id = "evt_" + UUID.randomUUID();
+            String body = "{\"id\":\"" + id + "\",\"type\":\"open\",\"workspace_id\":\"" + tenant + "\",\"to\":\"contact_1\"}";
+
+            Answer first = client.post("/webhooks/mailstand/other", body);
+            Answer second = client.post("/webhooks/mailstand/demo", body);
+
+            assertThat(first.json().get("status").asText()).isEqualTo("accepted");
+            assertThat(second.json().get("status").asText()).as("not a duplicate of the other source's").isEqualTo("accepted");
+            assertThat(first.json().get("id").asText()).isEqualTo(id).isEqualTo(second.json().get("id").asText());
+            assertThat(first.json().get("key").asText()).isNotEqualTo(second.json().get("key").asText());
+            assertThat(client.post("/webhooks/mailstand/demo", body).json().get("status").asText()).isEqualTo("duplicate");
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().size() == 2);
+            assertThat(receiver.received()).extracting(r -> r.header("webhook-id")).containsOnly(id);
+            assertThat(receiver.received()).extracting(r -> r.bodyText().contains("/providers/mailstand/other"))
+                    .containsExactlyInAnyOrder(true, false);
+        }
+    }
+
+    /** An id that would break a header or a database (CR, LF, NUL, any control character), or is too long, is quarantined. */
+    @Test
+    void anIdWithControlCharactersOrTooLongIsQuarantinedAsInvalid() {
+        for (String id : new String[] {"evt_1\\r\\nX-Injected: yes", "evt_\\u0000nul", "evt_\\u0007bell", "e".repeat(257)}) {
+            Answer answer = client.post("/webhooks/mailstand/demo", "{\"id\":\"" + id + "\",\"type\":\"open\",\"to\":\"contact_1\"}");
+            assertThat(answer.status()).as(id).isEqualTo(202);
+            assertThat(answer.json().get("status").asText()).as(id).isEqualTo("quarantined");
+            assertThat(answer.json().get("reason").asText()).isEqualTo("invalid");
+            String key = answer.json().get("key").asText();
+            assertThat(key).matches("[0-9a-f]{64}");
+            assertThat(client.get("/api/v1/events/" + key).status()).isEqualTo(404);
+            assertThat(client.get("/api/v1/quarantine/" + key).json().get("reason").asText()).isEqualTo("invalid");
+        }
+    }
+
+    /** A source told to take its tenant from configuration ignores the one its payload names. */
+    @Test
+    void aSourceCanTakeItsTenantFromConfigurationOnly() {
+        Answer fixed = client.post("/webhooks/mailstand/fixed",
+                "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"open\",\"workspace_id\":\"victim\",\"to\":\"contact_1\"}");
+        assertThat(client.get("/api/v1/events/" + fixed.json().get("key").asText()).json().at("/event/tenant").asText())
+                .isEqualTo("fixed-tenant");
+        Answer open = client.post("/webhooks/mailstand/other",
+                "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"open\",\"workspace_id\":\"named\",\"to\":\"contact_1\"}");
+        assertThat(client.get("/api/v1/events/" + open.json().get("key").asText()).json().at("/event/tenant").asText())
+                .as("by default the payload's").isEqualTo("named");
+    }
+
+    private void subscribe(TestReceiver receiver, String tenant) {
+        Answer created = client.post("/api/v1/subscriptions", "{\"url\":\"" + receiver.url() + "\",\"tenants\":[\"" + tenant + "\"]}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
     }
 }
