@@ -20,9 +20,10 @@ import org.springframework.util.unit.DataSize;
  * @param bodyReadTimeout longest a webhook body may take to arrive once its head came; a body still
  *                    coming then gets 408 and its connection is closed (a slow client holds no request
  *                    thread longer)
- * @param authFailureRateLimit failed authentications per second (a burst of as many) taken from one
- *                    client address; past it the address gets 429 before its body is read, while
- *                    authenticated requests keep their own source rate limit; 0: no limit
+ * @param authFailureRateLimit failed authentications per second (a burst of as many) answered 401 and
+ *                    logged for one client address; past it they get 429 and are only counted.
+ *                    Authenticated requests are never refused for it, and spend their source's own
+ *                    rate limit; 0: no limit
  */
 @ConfigurationProperties("tributary.ingest")
 public record IngestProperties(

@@ -21,17 +21,16 @@ import java.util.function.Predicate;
 
 /**
  * What a webhook request must pass, in two turns. Before its body is read ({@link #beforeBody}, from
- * {@link RequestBodyFilter}): a known source for the provider (404), its IP allow-list (403), the
- * client's budget of failed authentications (429), and whatever of its credential is in the head
- * (401): a token or Basic credential whole, a signature's header and timestamp. A refused request is
+ * {@link RequestBodyFilter}): a known source for the provider (404), its IP allow-list (403), and
+ * whatever of its credential is in the head (401): a token or Basic credential whole, a signature's header and timestamp. A refused request is
  * answered without its body being read, so an unknown, unauthenticated or refused client cannot hold a
  * request thread with a slow body. After the body is read and before it is parsed ({@link #check}):
  * a signature over the body (401), then the source's rate limit (429 with {@code Retry-After}).
  *
  * <p>The source's rate limit counts authenticated requests only, so forged requests cannot spend the
  * real provider's budget; failed authentications spend a budget of their own, per client address
- * ({@code tributary.ingest.auth-failure-rate-limit}), and a client over it is refused before its body
- * is read. The answers say which rule refused, never why exactly (no hint about the secret);
+ * ({@code tributary.ingest.auth-failure-rate-limit}): past it they are answered 429 and only counted.
+ * The answers say which rule refused, never why exactly (no hint about the secret);
  * {@link RejectionLog} keeps the details.
  */
 final class SourceGate {
@@ -66,8 +65,8 @@ final class SourceGate {
 
     /**
      * @param knownProvider        whether a provider has a mapping (and so a route)
-     * @param authFailureRateLimit failed authentications per second (a burst of as many) accepted from
-     *                             one client address before it is refused unheard; 0: no limit
+     * @param authFailureRateLimit failed authentications per second (a burst of as many) answered 401 for
+     *                             one client address; beyond, 429 and counted only; 0: no limit
      * @throws IllegalStateException at start when a source is misconfigured
      */
     SourceGate(Map<String, Source> sources, List<String> trustedProxies, RejectionLog rejections,
@@ -158,7 +157,7 @@ final class SourceGate {
         }
     }
 
-    /** The allow-list, the client's failure budget and the credential in the head; {@code null}: admitted. */
+    /** The allow-list and the credential in the head; {@code null}: admitted. */
     private ProblemException admit(Checks c, String sourceId, String provider, HttpServletRequest request, Instant now) {
         if (c.open()) {
             return null; // open to anyone (auth none, no allow-list): nothing to look up
@@ -168,26 +167,28 @@ final class SourceGate {
             return refuse(sourceId, provider, request, client, 403, "forbidden",
                     new ProblemException(403, "Forbidden", "Requests to this source are not accepted from this address."));
         }
-        if (authFailureRateLimit > 0) {
-            Bucket failed = failures.get(client);
-            if (failed != null && failed.getAvailableTokens() <= 0) {
-                return refuse(sourceId, provider, request, client, 429, "auth_failures", new ProblemException(429,
-                        "Too Many Requests", "Too many requests with failed authentication from this address; retry later.")
-                        .withRetryAfter(1));
-            }
-        }
         if (!c.verifier().beforeBody(new ServletView(request, HeadView.NO_BODY), now)) {
             return unauthenticated(sourceId, provider, request, client);
         }
         return null;
     }
 
+    /**
+     * A failed authentication, spending its client's failure budget: 401, or 429 once the client is
+     * over it, then only counted, not kept in the rejection log (a flood of forgeries does not flush
+     * the log). Never refuses a request that authenticates: the real provider behind the same address
+     * (a proxy not declared trusted, a shared NAT) still gets through.
+     */
     private ProblemException unauthenticated(String sourceId, String provider, HttpServletRequest request, String client) {
         if (authFailureRateLimit > 0) {
             if (failures.size() >= MAX_FAILING_CLIENTS) {
                 failures.clear();
             }
-            failures.computeIfAbsent(client, k -> bucket(authFailureRateLimit)).tryConsume(1);
+            if (!failures.computeIfAbsent(client, k -> bucket(authFailureRateLimit)).tryConsume(1)) {
+                rejections.count(sourceId, "auth_failures");
+                return new ProblemException(429, "Too Many Requests",
+                        "Too many requests with failed authentication from this address; retry later.").withRetryAfter(1);
+            }
         }
         return refuse(sourceId, provider, request, client, 401, "unauthenticated",
                 new ProblemException(401, "Unauthorized", "The request's credentials or signature are missing or not valid."));

@@ -158,6 +158,16 @@ class HostileClientsTest {
         Answer real = client.post("/webhooks/mailstand/sig", body, "X-Signature", hmac("sig-secret", body),
                 "X-Forwarded-For", "198.51.100.7");
         assertThat(real.status()).as(real.body()).isEqualTo(202);
+        // Even from the forger's own address (a shared NAT, a proxy not declared trusted), right when
+        // that address is over its failure budget.
+        byte[] other = click().getBytes(StandardCharsets.UTF_8);
+        String signature = hmac("sig-secret", other);
+        while (client.post("/webhooks/mailstand/sig", click(), "X-Signature", "00ff", "X-Forwarded-For", "198.51.100.66").status() != 429) {
+            // spend the forger's budget again
+        }
+        Answer shared = client.post("/webhooks/mailstand/sig", other, "X-Signature", signature,
+                "X-Forwarded-For", "198.51.100.66");
+        assertThat(shared.status()).as(shared.body()).isEqualTo(202);
     }
 
     /**

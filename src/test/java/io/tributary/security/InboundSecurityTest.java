@@ -216,9 +216,15 @@ class InboundSecurityTest {
             }
         }
         assertThat(limited).isGreaterThanOrEqualTo(5);
-        var raw = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.base() + "/webhooks/mailstand/rl"))
-                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")));
-        assertThat(raw.status()).isEqualTo(429);
+        // A bare {} counts as well (auth none: every request is authenticated); on a loaded machine the
+        // bucket may refill between two requests, so it is asked a few times in a row.
+        boolean bareLimited = false;
+        for (int i = 0; i < 20 && !bareLimited; i++) {
+            var raw = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.base() + "/webhooks/mailstand/rl"))
+                    .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")));
+            bareLimited = raw.status() == 429;
+        }
+        assertThat(bareLimited).isTrue();
     }
 
     @Test
