@@ -72,18 +72,25 @@ public final class DeliveryDispatcher {
      * so an accepted event never exists without its deliveries. Once that transaction commits, the
      * deliveries are queued. A {@code null} event (a quarantined payload) plans nothing.
      */
-    public void plan(ObjectNode event, Exchange exchange) {
+    public void plan(String eventKey, ObjectNode event, Exchange exchange) {
         if (event != null) {
-            exchange.setVariable(EventStore.WITH_EVENT, plan(event));
+            exchange.setVariable(EventStore.WITH_EVENT, plan(eventKey, event));
         }
+    }
+
+    /** {@link #plan(String, ObjectNode)} of an event stored under its own id. */
+    public Companions plan(ObjectNode event) {
+        return plan(event.path("id").asText(), event);
     }
 
     /**
      * One delivery per matching subscription, as statements for the event's transaction; leased to this
      * member, and in flight here from now on, so its lease is renewed from the moment it commits.
+     *
+     * @param eventKey the key the event is stored under (the webhook route's is namespaced by its source)
      */
-    public Companions plan(ObjectNode event) {
-        String eventId = event.path("id").asText();
+    public Companions plan(String eventKey, ObjectNode event) {
+        String eventId = eventKey;
         Instant now = clock.instant();
         List<SubscriptionRegistry.Match> matches = registry.matching(event);
         if (matches.isEmpty()) {

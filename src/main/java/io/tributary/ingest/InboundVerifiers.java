@@ -20,6 +20,9 @@ import javax.crypto.spec.SecretKeySpec;
 /** The inbound authentication schemes, built from a source's {@code auth} configuration. */
 final class InboundVerifiers {
 
+    private static final java.util.Set<String> TYPES = java.util.Set.of("none", "dailydraft-signature", "hmac",
+            "standard-webhooks", "token", "basic");
+
     private InboundVerifiers() {
     }
 
@@ -29,35 +32,59 @@ final class InboundVerifiers {
             throw new IllegalStateException("source '" + sourceId + "' has no auth.type: set one, or 'none' to accept "
                     + "unauthenticated requests");
         }
-        List<byte[]> secrets = auth.secrets().stream().map(InboundVerifiers::resolve).toList();
         String type = auth.type().toLowerCase(Locale.ROOT);
-        if (!type.equals("none") && secrets.isEmpty()) {
-            throw new IllegalStateException("source '" + sourceId + "' auth " + type + " needs auth.secrets");
+        if (!TYPES.contains(type)) {
+            throw new IllegalStateException("source '" + sourceId + "': unknown auth.type '" + auth.type() + "'");
         }
+        List<byte[]> secrets = type.equals("none") ? List.of() : secrets(sourceId, type, auth.secrets());
         return switch (type) {
-            case "none" -> (request, now) -> true;
+            case "none" -> headOnly((request, now) -> true);
             case "dailydraft-signature" -> hmac("X-DailyDraft-Signature", "HmacSHA256", false, "sha256=", secrets);
             case "hmac" -> hmac(auth.header() == null ? "X-Signature" : auth.header(), macAlgorithm(sourceId, auth.algorithm()),
                     "base64".equalsIgnoreCase(auth.encoding()), auth.prefix() == null ? "" : auth.prefix(), secrets);
             case "standard-webhooks" -> standardWebhooks(sourceId, secrets,
                     auth.tolerance() == null ? Duration.ofMinutes(5) : auth.tolerance());
-            case "token" -> token(auth.header(), auth.queryParam() == null ? "token" : auth.queryParam(), secrets);
-            case "basic" -> basic(sourceId, auth.username(), secrets);
+            case "token" -> headOnly(token(auth.header(), auth.queryParam() == null ? "token" : auth.queryParam(), secrets));
+            case "basic" -> headOnly(basic(sourceId, auth.username(), secrets));
             default -> throw new IllegalStateException("source '" + sourceId + "': unknown auth.type '" + auth.type() + "'");
         };
     }
 
+    /**
+     * The source's secrets, each resolved; at least one, and none empty or blank. An empty secret would
+     * match an empty credential ({@code ?token=}, {@code Basic base64("user:")}), and an empty HMAC key
+     * fails every request: {@code ${TOKEN}} with TOKEN set but empty, or an empty secret file, is a
+     * mistake to stop at, not to run with. The message names the source and which entry, never a value.
+     */
+    private static List<byte[]> secrets(String sourceId, String type, List<String> configured) {
+        if (configured.isEmpty()) {
+            throw new IllegalStateException("source '" + sourceId + "' auth " + type + " needs auth.secrets");
+        }
+        List<byte[]> secrets = new java.util.ArrayList<>(configured.size());
+        for (int i = 0; i < configured.size(); i++) {
+            String value = resolve(sourceId, i, configured.get(i));
+            if (value.isBlank()) {
+                throw new IllegalStateException("source '" + sourceId + "' auth " + type + ": auth.secrets[" + i
+                        + "] is empty or blank (an unset environment variable, or an empty secret file?)");
+            }
+            secrets.add(value.getBytes(StandardCharsets.UTF_8));
+        }
+        return List.copyOf(secrets);
+    }
+
     /** A secret given inline, or {@code file:/path} to read it from a file (e.g. a mounted secret). */
-    private static byte[] resolve(String secret) {
-        String value = secret;
+    private static String resolve(String sourceId, int index, String secret) {
+        if (secret == null) {
+            return "";
+        }
         if (secret.startsWith("file:")) {
             try {
-                value = Files.readString(Path.of(secret.substring("file:".length()))).trim();
+                return Files.readString(Path.of(secret.substring("file:".length()))).trim();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read a secret file", e);
+                throw new UncheckedIOException("source '" + sourceId + "': cannot read the file of auth.secrets[" + index + "]", e);
             }
         }
-        return value.getBytes(StandardCharsets.UTF_8);
+        return secret;
     }
 
     private static String macAlgorithm(String sourceId, String algorithm) {
@@ -70,8 +97,50 @@ final class InboundVerifiers {
         };
     }
 
+    /** A verifier whose credential is all in the request's head: checked whole before the body is read. */
+    private static InboundVerifier headOnly(InboundVerifier verifier) {
+        return new InboundVerifier() {
+            @Override
+            public boolean verify(Request request, Instant now) {
+                return verifier.verify(request, now);
+            }
+
+            @Override
+            public boolean needsBody() {
+                return false;
+            }
+
+            @Override
+            public boolean beforeBody(Request head, Instant now) {
+                return verifier.verify(head, now);
+            }
+        };
+    }
+
+    /** A verifier over the body, with what its head must have before the body is worth reading. */
+    private static InboundVerifier overBody(InboundVerifier verifier, InboundVerifier head) {
+        return new InboundVerifier() {
+            @Override
+            public boolean verify(Request request, Instant now) {
+                return verifier.verify(request, now);
+            }
+
+            @Override
+            public boolean beforeBody(Request request, Instant now) {
+                return head.verify(request, now);
+            }
+        };
+    }
+
     /** {@code <header>: <prefix><hex or base64 HMAC of the raw body>}, any of the secrets. */
     private static InboundVerifier hmac(String header, String algorithm, boolean base64, String prefix, List<byte[]> secrets) {
+        return overBody(hmacOverBody(header, algorithm, base64, prefix, secrets), (request, now) -> {
+            String given = request.header(header);
+            return given != null && given.regionMatches(true, 0, prefix, 0, prefix.length());
+        });
+    }
+
+    private static InboundVerifier hmacOverBody(String header, String algorithm, boolean base64, String prefix, List<byte[]> secrets) {
         return (request, now) -> {
             String given = request.header(header);
             if (given == null || !given.regionMatches(true, 0, prefix, 0, prefix.length())) {
@@ -102,9 +171,29 @@ final class InboundVerifiers {
             if (!text.startsWith("whsec_")) {
                 throw new IllegalStateException("source '" + sourceId + "': standard-webhooks secrets start with whsec_");
             }
-            return Base64.getDecoder().decode(text.substring("whsec_".length()));
+            byte[] key;
+            try {
+                key = Base64.getDecoder().decode(text.substring("whsec_".length()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("source '" + sourceId + "': a standard-webhooks secret is not whsec_ and base64");
+            }
+            if (key.length == 0) {
+                throw new IllegalStateException("source '" + sourceId + "': a standard-webhooks secret is empty after whsec_");
+            }
+            return key;
         }).toList();
-        return (request, now) -> {
+        InboundVerifier head = (request, now) -> {
+            String timestamp = request.header("webhook-timestamp");
+            if (request.header("webhook-id") == null || timestamp == null || request.header("webhook-signature") == null) {
+                return false;
+            }
+            try {
+                return Math.abs(now.getEpochSecond() - Long.parseLong(timestamp.trim())) <= tolerance.toSeconds();
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        };
+        return overBody((request, now) -> {
             String id = request.header("webhook-id");
             String timestamp = request.header("webhook-timestamp");
             String signatures = request.header("webhook-signature");
@@ -137,7 +226,7 @@ final class InboundVerifiers {
                 }
             }
             return ok;
-        };
+        }, head);
     }
 
     /** A shared token in a header (when one is named) or else in the query parameter. */

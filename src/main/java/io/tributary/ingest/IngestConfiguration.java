@@ -10,10 +10,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.mapping.EventNormalizer;
 import io.tributary.store.EventStore;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.util.function.SingletonSupplier;
 
 @Configuration(proxyBeanMethods = false)
 class IngestConfiguration {
@@ -49,22 +51,33 @@ class IngestConfiguration {
     }
 
     @Bean
-    WebhookIngestor webhookIngestor(SourceProperties sources, IngestProperties properties, EventNormalizer normalizer,
-                                    PayloadParser parser, EventStore store, RejectionLog rejections, MeterRegistry meters,
-                                    ObjectMapper json) {
-        SourceGate gate = new SourceGate(sources.sources(), properties.trustedProxies(), rejections);
+    SourceGate sourceGate(SourceProperties sources, IngestProperties properties, RejectionLog rejections,
+                          EventNormalizer normalizer) {
+        return new SourceGate(sources.sources(), properties.trustedProxies(), rejections, normalizer::knows,
+                properties.authFailureRateLimit());
+    }
+
+    @Bean
+    WebhookIngestor webhookIngestor(SourceProperties sources, SourceGate gate, EventNormalizer normalizer,
+                                    PayloadParser parser, EventStore store, MeterRegistry meters, ObjectMapper json) {
         return new WebhookIngestor(sources, gate, normalizer, parser, store, new IngestMetrics(meters), json, Clock.systemUTC());
     }
 
     @Bean
     QuarantineReplay quarantineReplay(EventStore store, EventNormalizer normalizer, PayloadParser parser,
-                                      HazelcastDedupRepository dedupRepository) {
-        return new QuarantineReplay(store, normalizer, parser, dedupRepository);
+                                      HazelcastDedupRepository dedupRepository, SourceProperties sources) {
+        return new QuarantineReplay(store, normalizer, parser, dedupRepository, sources);
     }
 
     @Bean
-    FilterRegistrationBean<RequestBodyFilter> requestBodyFilter(IngestProperties properties, ObjectMapper json) {
-        var registration = new FilterRegistrationBean<>(new RequestBodyFilter(properties.maxBodySize().toBytes(), json));
+    FilterRegistrationBean<RequestBodyFilter> requestBodyFilter(IngestProperties properties, ObjectMapper json,
+                                                                ObjectProvider<SourceGate> gate) {
+        // The gate is looked up on the first webhook, not here: filters are made with the web server,
+        // early in the refresh, before the mappings and Hazelcast the gate needs.
+        SingletonSupplier<SourceGate> sourceGate = SingletonSupplier.of(gate::getObject);
+        var registration = new FilterRegistrationBean<>(new RequestBodyFilter(properties.maxBodySize().toBytes(),
+                properties.bodyReadTimeout(), json, request -> request.getServletPath().startsWith("/webhooks/")
+                ? sourceGate.obtain().beforeBody(request, java.time.Instant.now()) : null));
         registration.addUrlPatterns("/webhooks/*", "/api/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;

@@ -17,6 +17,13 @@ import org.springframework.util.unit.DataSize;
  * @param maxDepth    deepest JSON nesting accepted in a body
  * @param maxStringLength longest JSON string accepted in a body
  * @param trustedProxies CIDRs of the proxies whose {@code X-Forwarded-For} is believed; empty: none
+ * @param bodyReadTimeout longest a webhook body may take to arrive once its head came; a body still
+ *                    coming then gets 408 and its connection is closed (a slow client holds no request
+ *                    thread longer)
+ * @param authFailureRateLimit failed authentications per second (a burst of as many) answered 401 and
+ *                    logged for one client address; past it they get 429 and are only counted.
+ *                    Authenticated requests are never refused for it, and spend their source's own
+ *                    rate limit; 0: no limit
  */
 @ConfigurationProperties("tributary.ingest")
 public record IngestProperties(
@@ -25,5 +32,7 @@ public record IngestProperties(
         @DefaultValue("50000") int dedupMaxEntries,
         @DefaultValue("64") int maxDepth,
         @DefaultValue("256KB") DataSize maxStringLength,
-        @DefaultValue java.util.List<String> trustedProxies) {
+        @DefaultValue java.util.List<String> trustedProxies,
+        @DefaultValue("10s") Duration bodyReadTimeout,
+        @DefaultValue("100") int authFailureRateLimit) {
 }

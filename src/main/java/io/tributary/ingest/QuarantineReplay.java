@@ -13,7 +13,7 @@ import io.tributary.store.ReceivedPayload;
 import io.tributary.store.StoredEvent;
 import io.tributary.system.ProblemException;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.apache.camel.spi.IdempotentRepository;
 
 /**
@@ -27,8 +27,11 @@ public final class QuarantineReplay {
     private final EventNormalizer normalizer;
     private final PayloadParser parser;
     private final IdempotentRepository dedup;
+    private final java.util.Map<String, SourceProperties.Source> sources;
 
-    QuarantineReplay(EventStore store, EventNormalizer normalizer, PayloadParser parser, IdempotentRepository dedup) {
+    QuarantineReplay(EventStore store, EventNormalizer normalizer, PayloadParser parser, IdempotentRepository dedup,
+                     SourceProperties sources) {
+        this.sources = sources.sources();
         this.store = store;
         this.normalizer = normalizer;
         this.parser = parser;
@@ -36,21 +39,26 @@ public final class QuarantineReplay {
     }
 
     /**
-     * @param plan what to store with the event if it now maps (its deliveries), in the same transaction
-     *             that takes it out of the quarantine
+     * @param plan what to store with the event if it now maps (its deliveries, given its key and the
+     *             event), in the same transaction that takes it out of the quarantine
      */
-    public Normalization replay(String quarantineId, Function<ObjectNode, Companions> plan) {
+    public Normalization replay(String quarantineId, BiFunction<String, ObjectNode, Companions> plan) {
         QuarantineEntry entry = store.quarantined(quarantineId)
                 .orElseThrow(() -> ProblemException.notFound("No quarantined payload '" + quarantineId + "'."));
         ReceivedPayload received = entry.received();
         var payload = parser.parseObject(received.body().getBytes(StandardCharsets.UTF_8));
         Normalization result = normalizer.normalize(new EventContext(received.provider(), received.sourceId(),
                 entry.tenant(), received.eventKey(), payload, received.receivedAt()));
+        SourceProperties.Source source = sources.get(received.sourceId());
+        if (source != null) {
+            result = WebhookIngestor.bound(source, result);
+        }
         if (result instanceof Normalized n) {
-            if (!store.saveNew(new StoredEvent(n.id(), n.event(), received), plan.apply(n.event()).with(store.release(quarantineId)))) {
+            String key = EventKeys.of(received.provider(), received.sourceId(), n.id());
+            if (!store.saveNew(new StoredEvent(key, n.event(), received), plan.apply(key, n.event()).with(store.release(quarantineId)))) {
                 store.forget(quarantineId); // accepted already (its provider sent it again once it mapped)
             }
-            dedup.add(n.id());
+            dedup.add(key);
         } else {
             Quarantined q = (Quarantined) result;
             store.requarantine(new QuarantineEntry(quarantineId, q.reason().code(), q.providerEvent(), q.detail(), entry.tenant(), received));

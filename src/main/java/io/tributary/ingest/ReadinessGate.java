@@ -54,6 +54,7 @@ final class ReadinessGate extends OncePerRequestFilter {
         // The body is not read: do not keep the connection for it, and let the provider's next try open
         // a new one, which a load balancer can send to a node that is ready.
         response.setHeader("Connection", "close");
+        io.tributary.system.UnreadBody.mark(request);
         Problems.write(json, request, response, 503, "Service Unavailable", "Tributary is starting or stopping; retry later.");
     }
 }

@@ -49,6 +49,11 @@ public final class RejectionLog {
         }
     }
 
+    /** Counts a refusal without keeping it: for floods, which would push every other entry out. */
+    void count(String sourceId, String reason) {
+        meters.counter("tributary.ingest.rejected", "source", String.valueOf(sourceId), "reason", reason).increment();
+    }
+
     /** The newest refusals first. */
     public List<ObjectNode> latest(int limit) {
         List<ObjectNode> entries = new ArrayList<>();

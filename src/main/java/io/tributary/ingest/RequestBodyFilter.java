@@ -17,7 +17,11 @@ import java.io.OutputStream;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import io.tributary.system.ProblemException;
+import io.tributary.system.UnreadBody;
 import org.apache.camel.Exchange;
 import org.apache.camel.StreamCache;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -39,11 +43,32 @@ final class RequestBodyFilter extends OncePerRequestFilter {
     static final String RAW_BODY = "io.tributary.rawBody";
 
     private final long maxBytes;
+    private final long readTimeoutNanos;
     private final ObjectMapper json;
+    private final BeforeBody beforeBody;
 
-    RequestBodyFilter(long maxBytes, ObjectMapper json) {
+    /** What a request must pass before its body is read ({@link SourceGate#beforeBody}). */
+    @FunctionalInterface
+    interface BeforeBody {
+        /** @return the problem that refuses the request, or {@code null} to read its body */
+        ProblemException check(HttpServletRequest request);
+    }
+
+    /** Thrown when a body is still coming at its deadline. */
+    private static final class ReadDeadline extends IOException {
+        ReadDeadline() {
+            super("the body did not arrive in time", null);
+        }
+    }
+
+    /**
+     * @param readTimeout the longest a body may take to arrive, from the first read to the last byte
+     */
+    RequestBodyFilter(long maxBytes, Duration readTimeout, ObjectMapper json, BeforeBody beforeBody) {
         this.maxBytes = maxBytes;
+        this.readTimeoutNanos = readTimeout.toNanos();
         this.json = json;
+        this.beforeBody = beforeBody;
     }
 
     @Override
@@ -51,7 +76,15 @@ final class RequestBodyFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String contentType = request.getContentType();
         if (contentType != null && !isJsonLike(contentType)) {
-            refuse(request, response, 415, "Unsupported Media Type", "The request body must be JSON (application/json).");
+            unread(request, response, 415, "Unsupported Media Type", "The request body must be JSON (application/json).");
+            return;
+        }
+        ProblemException refused = beforeBody.check(request);
+        if (refused != null) {
+            if (refused.retryAfterSeconds() != null) {
+                response.setHeader("Retry-After", Long.toString(refused.retryAfterSeconds()));
+            }
+            unread(request, response, refused.status(), refused.title(), refused.getMessage());
             return;
         }
         long declared = request.getContentLengthLong();
@@ -59,7 +92,16 @@ final class RequestBodyFilter extends OncePerRequestFilter {
             tooLarge(request, response);
             return;
         }
-        byte[] body = read(request.getInputStream(), declared, maxBytes + 1);
+        byte[] body;
+        try {
+            body = read(request.getInputStream(), declared, maxBytes + 1, System.nanoTime() + readTimeoutNanos);
+        } catch (IOException e) {
+            if (!timedOut(e)) {
+                throw e; // the client went away: nobody to answer
+            }
+            unread(request, response, 408, "Request Timeout", "The request body did not arrive in time.");
+            return;
+        }
         if (body.length > maxBytes) {
             tooLarge(request, response);
             return;
@@ -77,16 +119,22 @@ final class RequestBodyFilter extends OncePerRequestFilter {
      * The body, read into an array of its declared length when it has one (no 8 KB read buffers to
      * throw away per request), else at most {@code limit} bytes. A body longer than it declared
      * comes back longer, so the size check still sees it.
+     *
+     * <p>Each read returns as soon as some bytes came (or after Tomcat's read timeout,
+     * {@code server.tomcat.connection-timeout}, of silence); a body still incomplete at
+     * {@code deadline} ({@link System#nanoTime()}) is given up ({@link ReadDeadline}), so a client that
+     * trickles its body holds a request thread for the deadline and one read timeout at most. A body
+     * that came in one piece costs one clock read.
      */
-    private static byte[] read(InputStream in, long declared, long limit) throws IOException {
+    private static byte[] read(InputStream in, long declared, long limit, long deadline) throws IOException {
         if (declared >= 0 && declared < limit) {
             byte[] body = new byte[(int) declared];
-            int n = in.readNBytes(body, 0, body.length);
-            int more = in.read();
+            int n = readFully(in, body, 0, body.length, deadline);
+            int more = n < body.length ? -1 : in.read();
             if (n == body.length && more < 0) {
                 return body;
             }
-            byte[] rest = more < 0 ? new byte[0] : in.readNBytes((int) Math.min(limit - n - 1, Integer.MAX_VALUE - 8));
+            byte[] rest = more < 0 ? new byte[0] : readAtMost(in, (int) Math.min(limit - n - 1, Integer.MAX_VALUE - 8), deadline);
             byte[] all = new byte[n + (more < 0 ? 0 : 1) + rest.length];
             System.arraycopy(body, 0, all, 0, n);
             if (more >= 0) {
@@ -95,7 +143,49 @@ final class RequestBodyFilter extends OncePerRequestFilter {
             }
             return all;
         }
-        return in.readNBytes((int) Math.min(limit, Integer.MAX_VALUE - 8));
+        return readAtMost(in, (int) Math.min(limit, Integer.MAX_VALUE - 8), deadline);
+    }
+
+    /** The body deadline, or Tomcat's read timeout (which it wraps). */
+    private static boolean timedOut(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ReadDeadline || t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Reads until {@code length} bytes or the end; how many it read. */
+    private static int readFully(InputStream in, byte[] into, int offset, int length, long deadline) throws IOException {
+        int n = 0;
+        while (n < length) {
+            int r = in.read(into, offset + n, length - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+            if (n < length && System.nanoTime() - deadline > 0) {
+                throw new ReadDeadline();
+            }
+        }
+        return n;
+    }
+
+    private static byte[] readAtMost(InputStream in, int limit, long deadline) throws IOException {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream(Math.min(limit, 8192));
+        byte[] buffer = new byte[Math.min(limit, 8192)];
+        while (all.size() < limit) {
+            int r = in.read(buffer, 0, Math.min(buffer.length, limit - all.size()));
+            if (r < 0) {
+                break;
+            }
+            all.write(buffer, 0, r);
+            if (System.nanoTime() - deadline > 0) {
+                throw new ReadDeadline();
+            }
+        }
+        return all.toByteArray();
     }
 
     static boolean isJsonLike(String contentType) {
@@ -105,8 +195,19 @@ final class RequestBodyFilter extends OncePerRequestFilter {
     }
 
     private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setHeader("Connection", "close"); // do not read the rest of an oversized body
-        refuse(request, response, 413, "Content Too Large", "The request body exceeds " + maxBytes + " bytes.");
+        unread(request, response, 413, "Content Too Large", "The request body exceeds " + maxBytes + " bytes.");
+    }
+
+    /**
+     * Answers a request whose body is not (all) read, and sends the answer at once: the connection is
+     * closed after it, and the client has its answer whether or not it ever sends its body.
+     */
+    private void unread(HttpServletRequest request, HttpServletResponse response, int status, String title, String detail)
+            throws IOException {
+        UnreadBody.mark(request);
+        response.setHeader("Connection", "close");
+        refuse(request, response, status, title, detail);
+        response.flushBuffer();
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, int status, String title, String detail)

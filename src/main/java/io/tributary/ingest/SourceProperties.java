@@ -24,24 +24,43 @@ public record SourceProperties(Map<String, Source> sources) {
      *
      * @param provider   the provider id it receives from; a list for a source shared by several providers
      *                   (the built-in {@code demo} source)
-     * @param tenant     the tenant of its events when the payload names none
+     * @param tenant     the tenant of its events when the payload names none (always, with {@code tenant-from: config})
+     * @param tenantFrom {@code payload} (default): the tenant the payload names, else {@code tenant};
+     *                   {@code config}: always {@code tenant}, whatever the payload says, for a source whose
+     *                   payloads should not choose the tenant their events go to
      * @param auth       how its requests prove they come from the provider; required ({@code type: none}
      *                   to accept anyone)
      * @param allowedIps CIDRs requests must come from; empty: any address
      * @param allowedIpPresets named published ranges ({@code dailydraft}) added to {@code allowedIps}
      * @param rateLimit  requests per second accepted from this source (a burst of as many); 0: no limit
      */
-    public record Source(List<String> provider, String tenant, Auth auth, List<String> allowedIps,
+    public record Source(List<String> provider, String tenant, String tenantFrom, Auth auth, List<String> allowedIps,
                          List<String> allowedIpPresets, Integer rateLimit) {
 
         public Source {
             provider = provider == null ? List.of() : List.copyOf(provider);
+            tenantFrom = tenantFrom == null || tenantFrom.isBlank() ? "payload" : tenantFrom.trim().toLowerCase(java.util.Locale.ROOT);
             allowedIps = allowedIps == null ? List.of() : List.copyOf(allowedIps);
             allowedIpPresets = allowedIpPresets == null ? List.of() : List.copyOf(allowedIpPresets);
         }
 
         boolean receives(String providerId) {
             return provider.contains(providerId);
+        }
+
+        /** Whether its events' tenant is its configured one, never the payload's. */
+        boolean tenantFromConfig() {
+            return tenantFrom.equals("config");
+        }
+
+        /** @throws IllegalStateException at start when {@code tenant-from} is unknown, or {@code config} with no tenant */
+        void validate(String id) {
+            if (!tenantFrom.equals("payload") && !tenantFrom.equals("config")) {
+                throw new IllegalStateException("source '" + id + "': tenant-from must be payload or config");
+            }
+            if (tenantFromConfig() && (tenant == null || tenant.isBlank())) {
+                throw new IllegalStateException("source '" + id + "': tenant-from: config needs a tenant");
+            }
         }
     }
 

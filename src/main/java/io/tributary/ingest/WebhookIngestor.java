@@ -48,9 +48,16 @@ public final class WebhookIngestor {
     static final String CANONICAL_EVENT = "tributaryCanonicalEvent";
     /** Exchange variable holding the source's configured tenant. */
     static final String SOURCE_TENANT = "tributarySourceTenant";
+    /** Exchange variable holding the {@link EventKeys key} the request's event is stored under. */
+    static final String KEY = "tributaryEventKey";
+    /** Longest canonical id taken; the canonical schema's limit. */
+    private static final int MAX_ID_LENGTH = 256;
     /** What a 503 asks the provider to wait before it retries. */
     private static final long RETRY_AFTER_SECONDS = 5;
-    /** Header the idempotent consumer reads: the id the request is deduplicated by. */
+    /**
+     * Header the idempotent consumer reads: the key the request is deduplicated by, its event's
+     * {@link EventKeys key}, so the same id sent to another source is another event.
+     */
     public static final String EVENT_ID = "TributaryEventId";
 
     /** Headers that carry credentials: kept out of the store, whatever the source's auth scheme. */
@@ -109,29 +116,67 @@ public final class WebhookIngestor {
         }
         ReceivedPayload received = new ReceivedPayload(provider, sourceId, key, now,
                 headersOf(in, source.auth()), new String(body, StandardCharsets.UTF_8));
-        Normalization result = normalizer.normalize(
-                new EventContext(provider, sourceId, source.tenant(), key, payload, received.receivedAt()));
+        Normalization result = bound(source, normalizer.normalize(
+                new EventContext(provider, sourceId, source.tenant(), key, payload, received.receivedAt())));
         exchange.setVariable(NORMALIZATION, result);
         if (result instanceof Normalized n) {
             exchange.setVariable(CANONICAL_EVENT, n.event());
         }
+        String stored = EventKeys.of(provider, sourceId, result.id());
         exchange.setVariable(RECEIVED, received);
         exchange.setVariable(SOURCE_TENANT, source.tenant());
-        in.setHeader(EVENT_ID, result.id());
+        exchange.setVariable(KEY, stored);
+        in.setHeader(EVENT_ID, stored);
     }
 
     /**
-     * Stores a new event, in one transaction with what was planned for it ({@link EventStore#WITH_EVENT}),
+     * What the source allows of a normalized payload: its configured tenant where it takes the tenant
+     * from configuration only, and an id fit to be sent on: one with a control character (CR, LF, NUL,
+     * ...) or over 256 characters is quarantined as {@code invalid}, never stored as an event nor sent
+     * in a {@code webhook-id} header.
+     */
+    static Normalization bound(Source source, Normalization result) {
+        if (!(result instanceof Normalized n)) {
+            return result;
+        }
+        if (!fitId(n.id())) {
+            return new Quarantined(n.id(), Normalization.Reason.INVALID, n.event().path("providerevent").asText(null),
+                    "id: holds a control character or is longer than " + MAX_ID_LENGTH + " characters");
+        }
+        if (source.tenantFromConfig() && !source.tenant().equals(n.event().path("tenant").asText(null))) {
+            n.event().put("tenant", source.tenant());
+        }
+        return n;
+    }
+
+    private static boolean fitId(String id) {
+        if (id.length() > MAX_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            if (Character.isISOControl(id.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Answers with the event's canonical {@code id} (the provider's) and the {@code key} it is stored
+     * and looked up under ({@code /api/v1/events/{key}}).
+     *
+     * <p>Stores a new event, in one transaction with what was planned for it ({@link EventStore#WITH_EVENT}),
      * or a quarantine entry, and answers 202; answers a duplicate if the event is stored already (and so
      * are its deliveries, committed with it). A database that does not commit in time answers 503.
      */
     public void accept(Exchange exchange) {
         Normalization result = exchange.getVariable(NORMALIZATION, Normalization.class);
         ReceivedPayload received = exchange.getVariable(RECEIVED, ReceivedPayload.class);
-        ObjectNode answer = json.createObjectNode().put("id", result.id());
+        String key = exchange.getVariable(KEY, String.class);
+        ObjectNode answer = json.createObjectNode().put("id", result.id()).put("key", key);
         if (result instanceof Normalized n) {
             Companions with = exchange.getVariable(EventStore.WITH_EVENT, Companions.class);
-            if (!store.saveNew(new StoredEvent(n.id(), n.event(), received), with == null ? Companions.NONE : with)) {
+            if (!store.saveNew(new StoredEvent(key, n.event(), received), with == null ? Companions.NONE : with)) {
                 duplicate(exchange);
                 return;
             }
@@ -139,11 +184,11 @@ public final class WebhookIngestor {
             metrics.count(received.provider(), "accepted");
         } else {
             Quarantined q = (Quarantined) result;
-            store.save(new QuarantineEntry(q.id(), q.reason().code(), q.providerEvent(), q.detail(),
+            store.save(new QuarantineEntry(key, q.reason().code(), q.providerEvent(), q.detail(),
                     exchange.getVariable(SOURCE_TENANT, String.class), received));
             answer.put("status", "quarantined").put("reason", q.reason().code());
             metrics.count(received.provider(), "quarantined");
-            log.info("quarantined {} from {}/{}: {}", q.id(), received.provider(), received.sourceId(), q.reason().code());
+            log.info("quarantined {} from {}/{}: {}", key, received.provider(), received.sourceId(), q.reason().code());
         }
         respond(exchange, 202, "application/json", answer);
     }
@@ -153,7 +198,8 @@ public final class WebhookIngestor {
         Normalization result = exchange.getVariable(NORMALIZATION, Normalization.class);
         ReceivedPayload received = exchange.getVariable(RECEIVED, ReceivedPayload.class);
         metrics.count(received.provider(), "duplicate");
-        respond(exchange, 200, "application/json", json.createObjectNode().put("id", result.id()).put("status", "duplicate"));
+        respond(exchange, 200, "application/json", json.createObjectNode().put("id", result.id())
+                .put("key", exchange.getVariable(KEY, String.class)).put("status", "duplicate"));
     }
 
     /** The route's error handler: a problem document, never a stack trace. */

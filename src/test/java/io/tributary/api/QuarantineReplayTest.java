@@ -54,15 +54,16 @@ class QuarantineReplayTest {
         assertThat(answer.json().get("status").asText()).isEqualTo("quarantined");
         assertThat(answer.json().get("reason").asText()).isEqualTo("unmapped");
         assertThat(answer.json().get("id").asText()).isEqualTo(id);
+        String key = answer.json().get("key").asText();
 
         Answer listed = client.get("/api/v1/quarantine");
         assertThat(listed.json().get("items")).anySatisfy(item -> {
-            assertThat(item.get("id").asText()).isEqualTo(id);
+            assertThat(item.get("id").asText()).isEqualTo(key);
             assertThat(item.get("payload").get("kind").asText()).isEqualTo("cart.abandoned");
             assertThat(item.get("headers").get("content-type").asText()).isEqualTo("application/json");
         });
 
-        Answer stillUnmapped = client.post("/api/v1/quarantine/" + id + "/replay", "");
+        Answer stillUnmapped = client.post("/api/v1/quarantine/" + key + "/replay", "");
         assertThat(stillUnmapped.status()).isEqualTo(422);
         assertThat(stillUnmapped.json().get("reason").asText()).isEqualTo("unmapped");
 
@@ -73,14 +74,14 @@ class QuarantineReplayTest {
                 """);
         assertThat(client.post("/api/v1/mappings/reload", "").json().get("providers").toString()).contains("acme");
 
-        Answer replayed = client.post("/api/v1/quarantine/" + id + "/replay", "");
+        Answer replayed = client.post("/api/v1/quarantine/" + key + "/replay", "");
         assertThat(replayed.status()).as(replayed.body()).isEqualTo(200);
         assertThat(replayed.json().at("/event/type").asText()).isEqualTo("contact.updated");
         assertThat(replayed.json().at("/event/source").asText()).isEqualTo("/providers/acme/acme-shop");
         assertThat(replayed.json().at("/event/tenant").asText()).isEqualTo("acme-tenant");
 
-        assertThat(client.get("/api/v1/events/" + id).json().at("/event/subject").asText()).isEqualTo("7");
-        assertThat(client.get("/api/v1/quarantine/" + id).status()).isEqualTo(404);
+        assertThat(client.get("/api/v1/events/" + key).json().at("/event/subject").asText()).isEqualTo("7");
+        assertThat(client.get("/api/v1/quarantine/" + key).status()).isEqualTo(404);
         // The provider's retry of the same delivery is now a duplicate of the replayed event.
         assertThat(client.post("/webhooks/acme/acme-shop", body).json().get("status").asText()).isEqualTo("duplicate");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.tributary.ingest.EventKeys;
 import io.tributary.TestReceiver;
 import io.tributary.TestReceiver.Received;
 import io.tributary.TestReceiver.Reply;
@@ -80,7 +81,7 @@ class DeliveryRecoveryTest {
         assertThat(client.post("/webhooks/mailstand/demo", """
                 {"id":"%s","type":"click","workspace_id":"%s","to":"contact_1","created_at":1654703617}""".formatted(id, tenant))
                 .status()).isEqualTo(202);
-        String deliveryId = id + "/" + subId;
+        String deliveryId = EventKeys.of("mailstand", "demo", id) + "/" + subId;
 
         await().atMost(Duration.ofSeconds(10)).until(() -> "RETRY_SCHEDULED".equals(status(deliveryId)));
         assertThat(inFlight.holds(deliveryId)).as("parked: no exchange, nothing in memory").isFalse();

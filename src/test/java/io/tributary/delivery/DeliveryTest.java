@@ -12,6 +12,7 @@ import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.http.HttpMessageFactory;
 import io.cloudevents.jackson.JsonFormat;
 import io.tributary.TestReceiver;
+import io.tributary.ingest.EventKeys;
 import io.tributary.TestReceiver.Received;
 import io.tributary.TestReceiver.Reply;
 import io.tributary.TributaryTest;
@@ -181,7 +182,7 @@ class DeliveryTest {
         assertThat(Duration.between(got.get(1).at(), got.get(2).at())).isBetween(Duration.ofMillis(550), Duration.ofMillis(2500));
 
         await().atMost(WAIT).untilAsserted(() -> {
-            JsonNode delivery = client.get("/api/v1/events/" + id + "/deliveries").json().get("items").get(0);
+            JsonNode delivery = client.get("/api/v1/events/" + EventKeys.of("mailstand", "demo", id) + "/deliveries").json().get("items").get(0);
             assertThat(delivery.get("status").asText()).isEqualTo("SUCCEEDED");
             assertThat(delivery.get("attempts")).hasSize(3);
             assertThat(delivery.at("/attempts/0/status").asInt()).isEqualTo(500);
@@ -200,17 +201,17 @@ class DeliveryTest {
         await().atMost(WAIT).until(() -> client.get("/api/v1/dead-letters?subscription=" + subId).json().get("items").size() == 1);
         assertThat(receiver.received()).hasSize(4);
         JsonNode dead = client.get("/api/v1/dead-letters?subscription=" + subId).json().get("items").get(0);
-        assertThat(dead.get("eventId").asText()).isEqualTo(id);
+        assertThat(dead.get("eventId").asText()).isEqualTo(EventKeys.of("mailstand", "demo", id));
         assertThat(dead.at("/delivery/attempts")).hasSize(4);
         assertThat(dead.at("/event/id").asText()).isEqualTo(id);
         assertThat(dead.at("/subscription/url").asText()).isEqualTo(receiver.url());
         assertThat(dead.at("/subscription").has("secrets")).isFalse();
 
         receiver.answering(n -> Reply.of(204));
-        Answer replay = client.post("/api/v1/dead-letters/" + id + "/" + subId + "/replay", "");
+        Answer replay = client.post("/api/v1/dead-letters/" + EventKeys.of("mailstand", "demo", id) + "/" + subId + "/replay", "");
         assertThat(replay.status()).isEqualTo(200);
         await().atMost(WAIT).until(() -> receiver.received().size() == 5);
-        await().atMost(WAIT).until(() -> client.get("/api/v1/events/" + id + "/deliveries").json()
+        await().atMost(WAIT).until(() -> client.get("/api/v1/events/" + EventKeys.of("mailstand", "demo", id) + "/deliveries").json()
                 .at("/items/0/status").asText().equals("SUCCEEDED"));
         assertThat(client.get("/api/v1/dead-letters?subscription=" + subId).json().get("items")).isEmpty();
     }
@@ -242,7 +243,7 @@ class DeliveryTest {
                 .get("id").asText();
         String id = postClick(tenant);
         await().atMost(WAIT).until(() -> client.get("/api/v1/dead-letters?subscription=" + subId).json().get("items").size() == 1);
-        JsonNode attempts = client.get("/api/v1/events/" + id + "/deliveries").json().at("/items/0/attempts");
+        JsonNode attempts = client.get("/api/v1/events/" + EventKeys.of("mailstand", "demo", id) + "/deliveries").json().at("/items/0/attempts");
         assertThat(attempts).hasSize(4);
         assertThat(attempts.get(0).get("status").isNull()).isTrue();
         assertThat(attempts.get(0).get("error").asText()).contains("Connect");

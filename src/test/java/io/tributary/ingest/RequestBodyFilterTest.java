@@ -19,7 +19,7 @@ import org.springframework.mock.web.MockHttpServletResponse;
  */
 class RequestBodyFilterTest {
 
-    private final RequestBodyFilter filter = new RequestBodyFilter(1024, new ObjectMapper());
+    private final RequestBodyFilter filter = new RequestBodyFilter(1024, java.time.Duration.ofSeconds(10), new ObjectMapper(), request -> null);
 
     @Test
     void theReaderGivesTheBodyDecodedAsUtf8() throws Exception {

@@ -54,16 +54,17 @@ class WebhookGoldenTest {
         }
         assertThat(answer.status()).as(answer.body()).isEqualTo(202);
         String id = answer.json().get("id").asText();
+        String key = answer.json().get("key").asText();
         if (expected.has("quarantined")) {
             assertThat(answer.json().get("status").asText()).isEqualTo("quarantined");
             assertThat(answer.json().get("reason").asText()).isEqualTo(expected.get("quarantined").asText());
-            assertThat(client.get("/api/v1/quarantine/" + id).json().get("reason").asText())
+            assertThat(client.get("/api/v1/quarantine/" + key).json().get("reason").asText())
                     .isEqualTo(expected.get("quarantined").asText());
             return;
         }
         assertThat(answer.json().get("status").asText()).isEqualTo("accepted");
         assertThat(id).isEqualTo(expected.get("id").asText());
-        JsonNode stored = client.get("/api/v1/events/" + id).json().get("event");
+        JsonNode stored = client.get("/api/v1/events/" + key).json().get("event");
         assertThat(GoldenSamples.masked(stored)).isEqualTo(GoldenSamples.masked(expected));
 
         Answer again = client.post(webhookPath(c), c.body());

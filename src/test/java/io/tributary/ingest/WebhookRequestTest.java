@@ -70,7 +70,7 @@ class WebhookRequestTest {
         } finally {
             posters.shutdownNow();
         }
-        assertThat(client.get("/api/v1/events/" + id).status()).isEqualTo(200);
+        assertThat(client.get("/api/v1/events/" + EventKeys.of("mailstand", "demo", id)).status()).isEqualTo(200);
     }
 
     @Test
@@ -82,7 +82,7 @@ class WebhookRequestTest {
 
         Answer keyed = client.post("/webhooks/dailystory/demo/opted_in_to_email", body);
         assertThat(keyed.json().get("status").asText()).isEqualTo("accepted");
-        String type = client.get("/api/v1/events/" + keyed.json().get("id").asText()).json().at("/event/type").asText();
+        String type = client.get("/api/v1/events/" + keyed.json().get("key").asText()).json().at("/event/type").asText();
         assertThat(type).isEqualTo("consent.opted_in");
     }
 
@@ -147,7 +147,7 @@ class WebhookRequestTest {
                 .POST(HttpRequest.BodyPublishers.ofString(mailstandClick(id)));
         Answer answer = client.send(request);
         assertThat(answer.status()).isEqualTo(202);
-        String stored = client.get("/api/v1/events/" + id).body();
+        String stored = client.get("/api/v1/events/" + answer.json().get("key").asText()).body();
         assertThat(stored).doesNotContain("provider-secret").contains("[redacted]");
     }
 

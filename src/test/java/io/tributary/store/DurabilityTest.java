@@ -7,6 +7,7 @@ import io.tributary.TestReceiver;
 import io.tributary.TestReceiver.Reply;
 import io.tributary.TributaryApplication;
 import io.tributary.WebhookClient;
+import io.tributary.ingest.EventKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,14 +61,16 @@ class DurabilityTest {
             String body = "{\"id\":\"" + eventId + "\",\"type\":\"open\",\"workspace_id\":\"w1\",\"to\":\"contact_1\",\"created_at\":1654703617}";
             String subId;
             String quarantineId;
+            String eventKey;
 
             ConfigurableApplicationContext first = start(url, user, password);
             try {
                 WebhookClient client = client(first);
                 subId = client.post("/api/v1/subscriptions", "{\"url\":\"" + subscriber.url() + "\"}").json().get("id").asText();
                 assertThat(client.post("/webhooks/mailstand/demo", body).status()).isEqualTo(202);
+                eventKey = EventKeys.of("mailstand", "demo", eventId);
                 quarantineId = client.post("/webhooks/mailstand/demo", "{\"id\":\"evt_q_" + UUID.randomUUID() + "\",\"type\":\"warmup\"}")
-                        .json().get("id").asText();
+                        .json().get("key").asText();
                 await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.received().size() == 1); // failed, retry in 8 s
             } finally {
                 first.close();
@@ -77,7 +80,7 @@ class DurabilityTest {
             ConfigurableApplicationContext second = start(url, user, password);
             try {
                 WebhookClient client = client(second);
-                assertThat(client.get("/api/v1/events/" + eventId).json().at("/event/type").asText()).isEqualTo("message.opened");
+                assertThat(client.get("/api/v1/events/" + eventKey).json().at("/event/type").asText()).isEqualTo("message.opened");
                 assertThat(client.get("/api/v1/subscriptions/" + subId).status()).isEqualTo(200);
                 assertThat(client.get("/api/v1/quarantine/" + quarantineId).json().get("reason").asText()).isEqualTo("unmapped");
                 // The provider retries the delivery Tributary already acknowledged: still a duplicate.
@@ -87,7 +90,7 @@ class DurabilityTest {
                 Duration gap = Duration.between(subscriber.received().get(0).at(), subscriber.received().get(1).at());
                 assertThat(gap).as("the retry goes out at its time, not before").isGreaterThanOrEqualTo(Duration.ofMillis(7900));
                 assertThat(subscriber.received().get(1).header("webhook-id")).isEqualTo(eventId);
-                await().atMost(Duration.ofSeconds(10)).until(() -> client.get("/api/v1/events/" + eventId + "/deliveries").json()
+                await().atMost(Duration.ofSeconds(10)).until(() -> client.get("/api/v1/events/" + eventKey + "/deliveries").json()
                         .at("/items/0/status").asText().equals("SUCCEEDED"));
             } finally {
                 second.close();
