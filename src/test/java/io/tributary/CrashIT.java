@@ -59,7 +59,7 @@ class CrashIT {
 
         void start() {
             List<String> command = new ArrayList<>(List.of(BuiltJar.javaBin(), "-Xmx512m", "-jar", BuiltJar.path().toString(),
-                    "--server.port=" + httpPort));
+                    "--server.port=" + httpPort, "--spring.profiles.active=first-run")); // the demo source, tokenless admin API
             command.addAll(args);
             try {
                 process = new ProcessBuilder(command).redirectErrorStream(true)

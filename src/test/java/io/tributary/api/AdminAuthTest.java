@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 
-/** With a token configured, nothing under /api/ answers without it; webhooks need no admin token. */
+/**
+ * With a token configured, nothing under /api/ or /actuator/ but health answers without it, not even a
+ * client on this machine in the first-run profile; webhooks need no admin token.
+ */
 @TributaryTest
 @TestPropertySource(properties = "tributary.admin.token=s3cret-admin-token")
 class AdminAuthTest {
@@ -36,6 +39,23 @@ class AdminAuthTest {
             assertThat(client.get(path, "Authorization", "Basic czNjcmV0LWFkbWluLXRva2Vu").status()).isEqualTo(401);
         }
         assertThat(client.post("/api/v1/normalize/mailstand", "{\"type\":\"open\"}").status()).isEqualTo(401);
+    }
+
+    @Test
+    void actuatorButHealthNeedsTheToken() {
+        for (String path : new String[] {"/actuator/prometheus", "/actuator/metrics", "/actuator/metrics/jvm.memory.used",
+                "/actuator/info", "/actuator", "/actuator/", "/actuator/health/../prometheus", "/actuator/health/..;/prometheus",
+                "/actuator/health%2F..%2Fprometheus", "/actuator;x=1/prometheus", "/actuator/healthx", "/actuator/%68ealth/../metrics"}) {
+            Answer none = client.get(path);
+            assertThat(none.status()).as(path).isIn(400, 401);
+            assertThat(none.body()).as(path).doesNotContain("jvm_").doesNotContain("tributary_");
+        }
+        assertThat(client.get("/actuator/prometheus").contentType()).startsWith("application/problem+json");
+        assertThat(client.get("/actuator/prometheus", "Authorization", "Bearer s3cret-admin-token").body()).contains("tributary_");
+        assertThat(client.get("/actuator/metrics", "Authorization", "Bearer s3cret-admin-token").status()).isEqualTo(200);
+        for (String path : new String[] {"/actuator/health", "/actuator/health/readiness", "/actuator/health/liveness"}) {
+            assertThat(client.get(path).status()).as(path).isEqualTo(200);
+        }
     }
 
     @Test

@@ -207,6 +207,8 @@ public final class LoadBenchmark {
         command.addAll(extraJvmArgs);
         command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--tributary.cluster.port=" + clusterPort,
                 "--tributary.store.data-dir=" + work.resolve("data"),
+                // Subscriptions and metrics through the admin API from loopback without a token.
+                "--spring.profiles.active=first-run",
                 "--tributary.delivery.allowed-networks=127.0.0.0/8",
                 "--tributary.delivery.max-in-flight=16",
                 // The source posted to requires a signature, as a production source would.

@@ -215,6 +215,7 @@ public final class RetentionBenchmark {
         Duration start() throws Exception {
             long started = System.nanoTime();
             process = new ProcessBuilder(BuiltJar.javaBin(), "-Xmx2g", "-jar", BuiltJar.path().toString(), "--server.port=" + port,
+                    "--spring.profiles.active=first-run", // the demo source, the admin API from loopback without a token
                     "--tributary.cluster.port=" + BuiltJar.freePort(), "--tributary.store.data-dir=" + data,
                     "--tributary.delivery.allowed-networks=127.0.0.0/8", "--tributary.delivery.max-in-flight=16")
                     .redirectErrorStream(true).redirectOutput(data.resolveSibling(data.getFileName() + ".log").toFile()).start();

@@ -224,7 +224,7 @@ class ReadinessGateLifecycleTest {
     private static ConfigurableApplicationContext start(int port) {
         // As command-line arguments, so they win over application.yaml; a file database, as in production.
         return new SpringApplicationBuilder(TributaryApplication.class)
-                .profiles("test")
+                .profiles("first-run", "test")
                 .run("--server.port=" + port,
                         "--tributary.store.url=jdbc:h2:file:" + dataDir.resolve("db-" + UUID.randomUUID()) + ";WRITE_DELAY=0",
                         "--camel.main.shutdown-timeout=1");

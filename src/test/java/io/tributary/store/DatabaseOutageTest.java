@@ -67,7 +67,7 @@ class DatabaseOutageTest {
     void everyAcknowledgedEventIsDeliveredThroughAHangAndAnOutage(String name, Target db) throws Exception {
         ExecutorService providers = Executors.newFixedThreadPool(PROVIDERS);
         try (FaultyProxy proxy = new FaultyProxy(db.host(), db.port()); TestReceiver subscriber = new TestReceiver()) {
-            ConfigurableApplicationContext app = new SpringApplicationBuilder(TributaryApplication.class).profiles("test").run(
+            ConfigurableApplicationContext app = new SpringApplicationBuilder(TributaryApplication.class).profiles("first-run", "test").run(
                     "--server.port=0", "--tributary.store.url=" + db.url(proxy.port()), "--tributary.store.user=" + db.user(),
                     "--tributary.store.password=" + db.password(), "--tributary.store.write-timeout=2s",
                     "--spring.datasource.hikari.connection-timeout=1000",

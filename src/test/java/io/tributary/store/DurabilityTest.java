@@ -43,7 +43,7 @@ class DurabilityTest {
     private static ConfigurableApplicationContext start(String url, String user, String password) {
         // As command-line arguments, so they win over application.yaml.
         return new SpringApplicationBuilder(TributaryApplication.class)
-                .profiles("test")
+                .profiles("first-run", "test")
                 .run("--server.port=0", "--tributary.store.url=" + url, "--tributary.store.user=" + user,
                         "--tributary.store.password=" + password, "--tributary.delivery.retry-schedule=0s,8s",
                         "--tributary.delivery.jitter=0", "--camel.main.shutdown-timeout=1");
