@@ -8,15 +8,24 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Locale;
+import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Guards the admin API ({@code /api/}) and actuator, health and its groups aside: every call needs
  * {@code Authorization: Bearer <token>} (compared in constant time). The peer address, which a proxy
  * or sidecar on the same host makes loopback, earns nothing, except in the first-run profile
- * ({@link AdminProperties#loopbackWithoutToken()}).
+ * ({@link AdminProperties#loopbackWithoutToken()}), and there only for a call whose {@code Host} and
+ * {@code Origin} name this machine: a web page the operator visits can neither rebind its own name to
+ * 127.0.0.1 nor post across sites to it.
+ *
+ * <p>An admin API request that has a body must say it is {@code application/json}, else 415 before
+ * anything reads it: a form or {@code text/plain} post is what a browser sends across sites without
+ * asking first.
  */
 final class AdminAuthFilter extends OncePerRequestFilter {
 
@@ -61,10 +70,19 @@ final class AdminAuthFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String authorization = request.getHeader("Authorization");
-        boolean local = authorization == null && loopbackWithoutToken && isLoopback(request.getRemoteAddr());
-        if (!local && !isValid(authorization)) {
+        if (authorization == null && loopbackWithoutToken && isLoopback(request.getRemoteAddr())) {
+            if (!namesThisMachine(request.getHeader("Host"), false) || !namesThisMachine(request.getHeader("Origin"), true)) {
+                Problems.write(json, request, response, 403, "Forbidden",
+                        "Without a token the admin API answers only requests addressed to localhost, 127.0.0.1 or [::1].");
+                return;
+            }
+        } else if (!isValid(authorization)) {
             response.setHeader("WWW-Authenticate", "Bearer");
             Problems.write(json, request, response, 401, "Unauthorized", "A valid bearer token is required.");
+            return;
+        }
+        if (request.getServletPath().startsWith("/api/") && hasBody(request) && !isJson(request.getContentType())) {
+            Problems.write(json, request, response, 415, "Unsupported Media Type", "The admin API takes application/json only.");
             return;
         }
         chain.doFilter(request, response);
@@ -81,6 +99,41 @@ final class AdminAuthFilter extends OncePerRequestFilter {
         try {
             return InetAddress.getByName(address).isLoopbackAddress();
         } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether a {@code Host} ({@code name[:port]}) or {@code Origin} ({@code scheme://name[:port]})
+     * names this machine by a loopback name; an absent {@code Origin} is fine (not a cross-site
+     * request), an absent {@code Host} is not.
+     */
+    private static boolean namesThisMachine(String value, boolean origin) {
+        if (value == null) {
+            return origin;
+        }
+        String host;
+        try {
+            host = (origin ? URI.create(value) : URI.create("http://" + value)).getHost();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (host == null) {
+            return false; // "Origin: null" (a sandboxed page, a redirect) or nonsense
+        }
+        host = host.toLowerCase(Locale.ROOT);
+        return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null
+                || request.getContentType() != null;
+    }
+
+    private static boolean isJson(String contentType) {
+        try {
+            return contentType != null && MediaType.APPLICATION_JSON.equalsTypeAndSubtype(MediaType.parseMediaType(contentType));
+        } catch (IllegalArgumentException e) {
             return false;
         }
     }

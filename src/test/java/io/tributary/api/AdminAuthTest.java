@@ -59,6 +59,20 @@ class AdminAuthTest {
     }
 
     @Test
+    void apiTakesOnlyJsonBodies() {
+        String bearer = "Bearer s3cret-admin-token";
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"}) {
+            Answer answer = client.post("/api/v1/subscriptions", "{\"url\":\"http://127.0.0.1:9/hook\"}", "Authorization", bearer,
+                    "Content-Type", type);
+            assertThat(answer.status()).as(type).isEqualTo(415);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+        }
+        assertThat(client.get("/api/v1/subscriptions", "Authorization", bearer).json().get("items")).isEmpty();
+        assertThat(client.post("/api/v1/normalize/mailstand", "{\"type\":\"open\",\"to\":\"c\"}", "Authorization", bearer,
+                "Content-Type", "application/json; charset=utf-8").status()).isEqualTo(200);
+    }
+
+    @Test
     void apiAnswersWithTheToken() {
         Answer answer = client.get("/api/v1/mappings", "Authorization", "Bearer s3cret-admin-token");
         assertThat(answer.status()).isEqualTo(200);
