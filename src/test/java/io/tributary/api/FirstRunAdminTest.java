@@ -3,6 +3,7 @@ package io.tributary.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.tributary.LocalAddresses;
 import io.tributary.TributaryTest;
 import io.tributary.WebhookClient;
 import io.tributary.WebhookClient.Answer;
@@ -91,7 +92,7 @@ class FirstRunAdminTest {
     @Test
     void aClientElsewhereNeedsTheToken() throws Exception {
         InetAddress address = nonLoopbackAddress();
-        String url = "http://" + RawHttp.authority(address, port);
+        String url = "http://" + LocalAddresses.authority(address, port);
         String token = Files.readString(dataDir.resolve("admin-token"), StandardCharsets.UTF_8).trim();
         for (String path : new String[] {"/api/v1/mappings", "/actuator/prometheus"}) {
             Answer none = client.send(HttpRequest.newBuilder(URI.create(url + path)));
@@ -115,7 +116,7 @@ class FirstRunAdminTest {
     }
 
     private static InetAddress nonLoopbackAddress() {
-        var address = RawHttp.nonLoopbackAddress();
+        var address = LocalAddresses.nonLoopback();
         assumeThat(address).as("an address of this machine that is not loopback").isPresent();
         return address.get();
     }
