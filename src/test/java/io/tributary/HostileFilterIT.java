@@ -80,8 +80,12 @@ class HostileFilterIT {
                 {"id":"%s","type":"click","workspace_id":"w","to":"contact_1","subject":%s,"created_at":1654703617}"""
                 .formatted(id, json(subject)));
         assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+        keys.put(id, answer.json().get("key").asText());
         return id;
     }
+
+    /** The store's key of each event posted, by the provider's id (the API finds events by key). */
+    private final java.util.Map<String, String> keys = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Test
     void hostileFiltersAreRefusedOrHeldAndTheServiceStaysHealthy() {
@@ -102,7 +106,7 @@ class HostileFilterIT {
 
             await().atMost(Duration.ofSeconds(30)).until(() -> plain.count() == 2 && trapped.count() == 1);
             assertThat(trapped.received().get(0).header("webhook-id")).isEqualTo(ordinary);
-            JsonNode deliveries = client.get("/api/v1/events/" + hostile + "/deliveries", "Authorization", "Bearer " + TOKEN).json();
+            JsonNode deliveries = client.get("/api/v1/events/" + keys.get(hostile) + "/deliveries", "Authorization", "Bearer " + TOKEN).json();
             JsonNode held = null;
             for (JsonNode d : deliveries.get("items")) {
                 if (d.get("subscriptionId").asText().equals(trap)) {

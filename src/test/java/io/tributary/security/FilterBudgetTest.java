@@ -73,8 +73,12 @@ class FilterBudgetTest {
                 {"id":"%s","type":"click","workspace_id":"%s","to":"contact_1","to_email":"jane@example.com",
                  "subject":%s,"created_at":1654703617}""".formatted(id, tenant, json(subject)));
         assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+        keys.put(id, answer.json().get("key").asText());
         return id;
     }
+
+    /** The store's key of each event posted, by the provider's id (the API finds events by key). */
+    private final java.util.Map<String, String> keys = new java.util.concurrent.ConcurrentHashMap<>();
 
     private String subscribe(String url, String tenant, String filter) {
         Answer answer = client.post("/api/v1/subscriptions", "{\"url\":%s,\"tenants\":[%s]%s}".formatted(json(url), json(tenant),
@@ -84,7 +88,7 @@ class FilterBudgetTest {
     }
 
     private JsonNode delivery(String eventId, String subscriptionId) {
-        for (JsonNode d : client.get("/api/v1/events/" + eventId + "/deliveries").json().get("items")) {
+        for (JsonNode d : client.get("/api/v1/events/" + keys.get(eventId) + "/deliveries").json().get("items")) {
             if (d.get("subscriptionId").asText().equals(subscriptionId)) {
                 return d;
             }

@@ -114,8 +114,8 @@ class OutboundSecurityTest {
             assertThat(created.status()).as(created.body()).isEqualTo(201);
             String subId = created.json().get("id").asText();
             String eventId = "evt_" + UUID.randomUUID();
-            client.post("/webhooks/mailstand/demo", "{\"id\":\"" + eventId + "\",\"type\":\"open\",\"workspace_id\":\""
-                    + tenant + "\",\"to\":\"contact_1\"}");
+            String eventKey = client.post("/webhooks/mailstand/demo", "{\"id\":\"" + eventId + "\",\"type\":\"open\",\"workspace_id\":\""
+                    + tenant + "\",\"to\":\"contact_1\"}").json().get("key").asText();
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     client.get("/api/v1/dead-letters?subscription=" + subId).json().get("items").size() == 1);
 
@@ -136,12 +136,12 @@ class OutboundSecurityTest {
             Answer created = client.post("/api/v1/subscriptions", "{\"url\":\"" + receiver.url() + "\",\"tenants\":[\"" + tenant + "\"]}");
             String subId = created.json().get("id").asText();
             String eventId = "evt_" + UUID.randomUUID();
-            client.post("/webhooks/mailstand/demo", "{\"id\":\"" + eventId + "\",\"type\":\"open\",\"workspace_id\":\""
-                    + tenant + "\",\"to\":\"contact_1\"}");
+            String eventKey = client.post("/webhooks/mailstand/demo", "{\"id\":\"" + eventId + "\",\"type\":\"open\",\"workspace_id\":\""
+                    + tenant + "\",\"to\":\"contact_1\"}").json().get("key").asText();
 
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     client.get("/api/v1/dead-letters?subscription=" + subId).json().get("items").size() == 1);
-            JsonNode attempt = client.get("/api/v1/events/" + eventId + "/deliveries").json().at("/items/0/attempts/0");
+            JsonNode attempt = client.get("/api/v1/events/" + eventKey + "/deliveries").json().at("/items/0/attempts/0");
             assertThat(attempt.get("status").isNull()).isTrue();
             assertThat(attempt.get("error").asText()).contains("no complete response within 1000 ms");
             assertThat(attempt.get("responseDurationMs").asLong()).isBetween(900L, 5000L);
