@@ -207,7 +207,7 @@ class HostileClientsTest {
             assertThat(answer.json().get("status").asText()).as(id).isEqualTo("quarantined");
             assertThat(answer.json().get("reason").asText()).isEqualTo("invalid");
             String key = answer.json().get("key").asText();
-            assertThat(key).matches("[0-9a-f]{64}");
+            assertThat(key).as("an unsafe id is hashed into its key").matches("[0-9a-f]{12}~[0-9a-f]{64}");
             assertThat(client.get("/api/v1/events/" + key).status()).isEqualTo(404);
             assertThat(client.get("/api/v1/quarantine/" + key).json().get("reason").asText()).isEqualTo("invalid");
         }
