@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.delivery.DeliveryDispatcher;
 import io.tributary.subscription.Subscription;
+import io.tributary.subscription.SubscriptionHeaders;
 import io.tributary.subscription.SubscriptionRequest;
 import io.tributary.subscription.Subscriptions;
 import io.tributary.system.ProblemException;
 import java.net.URI;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.http.ResponseEntity;
@@ -129,7 +129,7 @@ class SubscriptionController {
         view.put("filter", s.filter());
         view.put("format", s.format());
         Map<String, String> headers = new TreeMap<>();
-        s.headers().forEach((name, value) -> headers.put(name, revealSecret || !secretLooking(name) ? value : REDACTED));
+        s.headers().forEach((name, value) -> headers.put(name, revealSecret || !SubscriptionHeaders.secretLooking(name) ? value : REDACTED));
         view.set("headers", json.valueToTree(headers));
         view.put("paused", s.paused());
         view.put("pausedReason", s.pausedReason());
@@ -137,11 +137,5 @@ class SubscriptionController {
         view.put("createdAt", s.createdAt().toString());
         view.put("updatedAt", s.updatedAt().toString());
         return view;
-    }
-
-    private static boolean secretLooking(String header) {
-        String h = header.toLowerCase(Locale.ROOT);
-        return h.contains("auth") || h.contains("token") || h.contains("secret") || h.contains("key")
-                || h.contains("password") || h.contains("cookie");
     }
 }

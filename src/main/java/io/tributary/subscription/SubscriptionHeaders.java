@@ -46,8 +46,8 @@ public final class SubscriptionHeaders {
 
     /**
      * Whether a header's value is to be shown as {@link #REDACTED} once written: its name suggests a
-     * credential. The same rule as the subscription API's answers (SubscriptionController), word for
-     * word, so a header hidden there is hidden in a dead letter too.
+     * credential. The one rule for the subscription API's answers and the dead letters, so a header
+     * hidden in one is hidden in the other.
      */
     public static boolean secretLooking(String name) {
         String h = name.toLowerCase(Locale.ROOT);
