@@ -50,8 +50,6 @@ public final class WebhookIngestor {
     static final String SOURCE_TENANT = "tributarySourceTenant";
     /** Exchange variable holding the {@link EventKeys key} the request's event is stored under. */
     static final String KEY = "tributaryEventKey";
-    /** Longest canonical id taken; the canonical schema's limit. */
-    private static final int MAX_ID_LENGTH = 256;
     /** What a 503 asks the provider to wait before it retries. */
     private static final long RETRY_AFTER_SECONDS = 5;
     /**
@@ -131,34 +129,17 @@ public final class WebhookIngestor {
 
     /**
      * What the source allows of a normalized payload: its configured tenant where it takes the tenant
-     * from configuration only, and an id fit to be sent on: one with a control character (CR, LF, NUL,
-     * ...) or over 256 characters is quarantined as {@code invalid}, never stored as an event nor sent
-     * in a {@code webhook-id} header.
+     * from configuration only. (An id unfit to be sent on, with a control character or over 256
+     * characters, is refused by the canonical schema: quarantined as {@code invalid}.)
      */
     static Normalization bound(Source source, Normalization result) {
         if (!(result instanceof Normalized n)) {
             return result;
         }
-        if (!fitId(n.id())) {
-            return new Quarantined(n.id(), Normalization.Reason.INVALID, n.event().path("providerevent").asText(null),
-                    "id: holds a control character or is longer than " + MAX_ID_LENGTH + " characters");
-        }
         if (source.tenantFromConfig() && !source.tenant().equals(n.event().path("tenant").asText(null))) {
             n.event().put("tenant", source.tenant());
         }
         return n;
-    }
-
-    private static boolean fitId(String id) {
-        if (id.length() > MAX_ID_LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < id.length(); i++) {
-            if (Character.isISOControl(id.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
