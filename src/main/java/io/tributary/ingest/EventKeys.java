@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 /**
  * The key an event is stored, deduplicated and addressed under: a tag of its provider and source (12
@@ -23,7 +24,7 @@ import java.util.HexFormat;
  */
 public final class EventKeys {
 
-    private static final java.util.regex.Pattern READABLE = java.util.regex.Pattern.compile("[A-Za-z0-9._~-]{1,200}");
+    private static final Pattern READABLE = Pattern.compile("[A-Za-z0-9._~-]{1,200}");
 
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
