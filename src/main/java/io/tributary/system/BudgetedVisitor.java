@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.antlr.v4.runtime.tree.ParseTree;
@@ -63,10 +64,14 @@ class BudgetedVisitor extends LiteralCachingVisitor {
     private long outputLeft;
     private int steps;
     private String exceeded;
+    private boolean overTime;
+    private final LongSupplier clock;
     /** Arguments a guard evaluated ahead of the function it guards; the function's own visit takes them. */
     private final Map<ParseTree, Object> given = new IdentityHashMap<>();
 
-    BudgetedVisitor() {
+    /** @param clock the thread's CPU time in nanoseconds ({@link CpuClock#nanos()}) */
+    BudgetedVisitor(LongSupplier clock) {
+        this.clock = clock;
         for (String name : List.of("$match", "$contains", "$replace", "$split")) {
             getEnvironment().setJsonataFunction(name, new RegexGuard(Constants.FUNCTIONS.get(name), name.equals("$replace")));
         }
@@ -83,12 +88,18 @@ class BudgetedVisitor extends LiteralCachingVisitor {
         this.outputLeft = budget.maxOutput().toBytes();
         this.steps = 0;
         this.exceeded = null;
+        this.overTime = false;
         this.given.clear();
     }
 
     /** Why the evaluation went over its budget, or null. */
     String exceeded() {
         return exceeded;
+    }
+
+    /** Whether the limit it went over was time. */
+    boolean overTime() {
+        return overTime;
     }
 
     @Override
@@ -156,6 +167,7 @@ class BudgetedVisitor extends LiteralCachingVisitor {
 
     void checkTime() {
         if (exceeded == null && clock() > deadline) {
+            overTime = true;
             throw fail("the evaluation used more than " + budget.time().toMillis() + " ms of CPU time");
         }
     }
@@ -182,8 +194,8 @@ class BudgetedVisitor extends LiteralCachingVisitor {
         return new EvaluateRuntimeException(exceeded);
     }
 
-    private static long clock() {
-        return CpuClock.nanos();
+    private long clock() {
+        return clock.getAsLong();
     }
 
     /**

@@ -7,7 +7,19 @@ package io.tributary.system;
  */
 public final class JsonataBudgetExceeded extends RuntimeException {
 
+    private final boolean time;
+
     public JsonataBudgetExceeded(String message) {
+        this(message, false);
+    }
+
+    JsonataBudgetExceeded(String message, boolean time) {
         super(message, null, false, false);
+        this.time = time;
+    }
+
+    /** Whether the limit was time: the one limit an evaluation can go over once and not the next time. */
+    boolean time() {
+        return time;
     }
 }

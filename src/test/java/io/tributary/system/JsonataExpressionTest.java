@@ -127,4 +127,49 @@ class JsonataExpressionTest {
                 .isInstanceOf(JsonataBudgetExceeded.class);
         assertThat(expression.evaluate(JSON.readTree("{\"n\": 3}"), Map.of()).asInt()).isEqualTo(3);
     }
+
+    /** Advances one second at each of its first {@code slow} readings, then stands still: an evaluation slowed once, as by the JIT. */
+    private static final class SlowFirstClock implements java.util.function.LongSupplier {
+        private int slow;
+        private long now;
+        private int readings;
+
+        SlowFirstClock(int slow) {
+            this.slow = slow;
+        }
+
+        @Override
+        public long getAsLong() {
+            readings++;
+            if (slow-- > 0) {
+                now += 1_000_000_000L;
+            }
+            return now;
+        }
+    }
+
+    private static final String THOUSAND_STEPS = "$sum([1..300].($ * 2))";
+
+    @Test
+    void anEvaluationSlowOnceIsRunAgainAndAnswers() throws Exception {
+        // the first run's start and its first reading after 256 steps each take a second: over its 50 ms
+        JsonataExpression expression = new JsonataExpression(THOUSAND_STEPS, JsonataBudget.DEFAULT, new SlowFirstClock(2));
+        assertThat(expression.evaluate(NullNode.getInstance(), Map.of()).asInt()).isEqualTo(90_300);
+    }
+
+    @Test
+    void anEvaluationSlowTwiceFails() {
+        JsonataExpression expression = new JsonataExpression(THOUSAND_STEPS, JsonataBudget.DEFAULT, new SlowFirstClock(4));
+        assertThatThrownBy(() -> expression.evaluate(NullNode.getInstance(), Map.of()))
+                .isInstanceOf(JsonataBudgetExceeded.class).hasMessageContaining("ms of CPU time");
+    }
+
+    @Test
+    void anOverrunOfAnotherLimitIsNotRunAgain() {
+        SlowFirstClock clock = new SlowFirstClock(0);
+        JsonataExpression expression = new JsonataExpression("$count([1..200000])", JsonataBudget.DEFAULT, clock);
+        assertThatThrownBy(() -> expression.evaluate(NullNode.getInstance(), Map.of()))
+                .isInstanceOf(JsonataBudgetExceeded.class).hasMessageContaining("range of 200000 elements");
+        assertThat(clock.readings).as("one evaluation started, one reading of the clock").isEqualTo(1);
+    }
 }
