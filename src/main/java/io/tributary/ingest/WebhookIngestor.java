@@ -97,23 +97,19 @@ public final class WebhookIngestor {
             throw ProblemException.notFound("No source '" + sourceId + "' receives from provider '" + provider + "'.");
         }
         String key = eventKey == null || eventKey.isBlank() ? null : eventKey;
-        byte[] body = rawBody(in);
-        HttpServletRequest request = in instanceof PlatformHttpMessage http ? http.getRequest() : null;
+        HttpServletRequest request = requestOf(in);
+        byte[] body = RequestBodyFilter.rawBody(request);
         Instant now = clock.instant();
-        if (request != null) {
-            gate.check(sourceId, provider, request, body, now); // before anything parses the body
-        }
+        gate.check(sourceId, provider, request, body, now); // before anything parses the body
         ObjectNode payload;
         try {
             payload = parser.parseObject(body);
         } catch (ProblemException e) {
-            if (request != null) {
-                gate.rejected(sourceId, provider, request, e.status(), "bad_request");
-            }
+            gate.rejected(sourceId, provider, request, e.status(), "bad_request");
             throw e;
         }
         ReceivedPayload received = new ReceivedPayload(provider, sourceId, key, now,
-                headersOf(in, source.auth()), new String(body, StandardCharsets.UTF_8));
+                headersOf(request, source.auth()), new String(body, StandardCharsets.UTF_8));
         Normalization result = bound(source, normalizer.normalize(
                 new EventContext(provider, sourceId, source.tenant(), key, payload, received.receivedAt())));
         exchange.setVariable(NORMALIZATION, result);
@@ -223,19 +219,20 @@ public final class WebhookIngestor {
         }
     }
 
-    private static byte[] rawBody(Message in) {
-        if (in instanceof PlatformHttpMessage http) {
-            return RequestBodyFilter.rawBody(http.getRequest());
+    /**
+     * The HTTP request the message came from. A message that is not one (a route step that replaced
+     * it, another Camel component) is refused rather than let past the source gate unchecked.
+     */
+    private static HttpServletRequest requestOf(Message in) {
+        if (in instanceof PlatformHttpMessage http && http.getRequest() != null) {
+            return http.getRequest();
         }
-        return in.getBody(byte[].class); // not from HTTP (a route test): the body is given as is
+        throw new IllegalStateException("a webhook must reach the ingestor as the HTTP request it came in: "
+                + "without it the source gate cannot check the sender");
     }
 
-    private static Map<String, String> headersOf(Message in, SourceProperties.Auth auth) {
+    private static Map<String, String> headersOf(HttpServletRequest request, SourceProperties.Auth auth) {
         String authHeader = auth == null || auth.header() == null ? null : auth.header().toLowerCase(java.util.Locale.ROOT);
-        if (!(in instanceof PlatformHttpMessage http)) {
-            return Map.of();
-        }
-        HttpServletRequest request = http.getRequest();
         Map<String, String> headers = new TreeMap<>();
         for (String name : Collections.list(request.getHeaderNames())) {
             String lower = name.toLowerCase(java.util.Locale.ROOT);
