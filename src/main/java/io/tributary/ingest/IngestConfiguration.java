@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,6 +44,12 @@ class IngestConfiguration {
     @Bean
     PayloadParser payloadParser(IngestProperties properties) {
         return new PayloadParser(properties.maxDepth(), (int) properties.maxStringLength().toBytes());
+    }
+
+    /** The rejection log keeps the last {@value RejectionLog#CAPACITY} refusals, as the README says (Hazelcast's default is 10,000). */
+    @Bean
+    RingbufferConfig rejectionsRing() {
+        return new RingbufferConfig(io.tributary.store.DurableMaps.REJECTIONS).setCapacity(RejectionLog.CAPACITY).setBackupCount(1);
     }
 
     @Bean

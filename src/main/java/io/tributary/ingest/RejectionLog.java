@@ -18,6 +18,11 @@ import java.util.List;
  */
 public final class RejectionLog {
 
+    /** How many refusals the log keeps, cluster-wide; older ones are overwritten. */
+    static final int CAPACITY = 1_000;
+    /** The longest path or user agent an entry keeps: the client chooses them (up to Tomcat's 8 KB header limit). */
+    static final int MAX_TEXT = 256;
+
     private final Ringbuffer<String> ring;
     private final MeterRegistry meters;
     private final ObjectMapper json;
@@ -39,14 +44,18 @@ public final class RejectionLog {
                 .put("status", status)
                 .put("reason", reason)
                 .put("client", client)
-                .put("path", request.getRequestURI())
-                .put("userAgent", request.getHeader("User-Agent"))
+                .put("path", cut(request.getRequestURI()))
+                .put("userAgent", cut(request.getHeader("User-Agent")))
                 .put("contentLength", request.getContentLengthLong());
         try {
             ring.addAsync(json.writeValueAsString(entry), OverflowPolicy.OVERWRITE);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String cut(String text) {
+        return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…";
     }
 
     /** Counts a refusal without keeping it: for floods, which would push every other entry out. */

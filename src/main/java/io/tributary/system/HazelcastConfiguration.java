@@ -7,6 +7,7 @@ import com.hazelcast.config.InterfacesConfig;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.config.ServerSocketEndpointConfig;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -49,11 +50,15 @@ class HazelcastConfiguration {
                              @DefaultValue("15s") java.time.Duration failureDetection) {
     }
 
-    /** @param maps the configuration of every map that is not a plain in-memory map (durable stores, backups) */
+    /**
+     * @param maps        the configuration of every map that is not a plain in-memory map (durable stores, backups)
+     * @param ringbuffers the configuration of every ring buffer (their capacity)
+     */
     @Bean
-    Config hazelcastConfig(ClusterProperties cluster, List<MapConfig> maps) {
+    Config hazelcastConfig(ClusterProperties cluster, List<MapConfig> maps, List<RingbufferConfig> ringbuffers) {
         Config config = new Config();
         maps.forEach(config::addMapConfig);
+        ringbuffers.forEach(config::addRingBufferConfig);
         config.setClusterName(cluster.name());
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.logging.type", "slf4j");

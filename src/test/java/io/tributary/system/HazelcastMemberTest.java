@@ -48,7 +48,7 @@ class HazelcastMemberTest {
 
     private HazelcastInstance start(int port, List<String> others, String interfaceAddress) {
         ClusterProperties cluster = new ClusterProperties(name, others, port, interfaceAddress, Duration.ofSeconds(15));
-        HazelcastInstance member = Hazelcast.newHazelcastInstance(new HazelcastConfiguration().hazelcastConfig(cluster, List.of()));
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(new HazelcastConfiguration().hazelcastConfig(cluster, List.of(), List.of()));
         members.add(member);
         return member;
     }
@@ -80,7 +80,7 @@ class HazelcastMemberTest {
     @Test
     void aClusterWithoutAnInterfaceDoesNotStart() {
         ClusterProperties cluster = new ClusterProperties(name, List.of("10.0.0.2:5701"), 5701, " ", Duration.ofSeconds(15));
-        assertThatThrownBy(() -> new HazelcastConfiguration().hazelcastConfig(cluster, List.of()))
+        assertThatThrownBy(() -> new HazelcastConfiguration().hazelcastConfig(cluster, List.of(), List.of()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("tributary.cluster.interface-address");
     }
 
