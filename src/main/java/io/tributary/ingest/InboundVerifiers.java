@@ -37,6 +37,9 @@ final class InboundVerifiers {
             throw new IllegalStateException("source '" + sourceId + "': unknown auth.type '" + auth.type() + "'");
         }
         List<byte[]> secrets = type.equals("none") ? List.of() : secrets(sourceId, type, auth.secrets());
+        if (type.equals("hmac") || type.equals("dailydraft-signature")) {
+            secrets.forEach(key -> checkKeyLength(sourceId, type, key));
+        }
         return switch (type) {
             case "none" -> headOnly((request, now) -> true);
             case "dailydraft-signature" -> hmac("X-DailyDraft-Signature", "HmacSHA256", false, "sha256=", secrets);
@@ -70,6 +73,16 @@ final class InboundVerifiers {
             secrets.add(value.getBytes(StandardCharsets.UTF_8));
         }
         return List.copyOf(secrets);
+    }
+
+    /** The shortest HMAC key a source may have: a shorter one can be found from one signed request, offline. */
+    static final int MIN_KEY_BYTES = 16;
+
+    private static void checkKeyLength(String sourceId, String type, byte[] key) {
+        if (key.length < MIN_KEY_BYTES) {
+            throw new IllegalStateException("source '" + sourceId + "' auth " + type + ": a signing key has " + key.length
+                    + " bytes, under the " + MIN_KEY_BYTES + " an HMAC key needs against guessing");
+        }
     }
 
     /** A secret given inline, or {@code file:/path} to read it from a file (e.g. a mounted secret). */
@@ -177,9 +190,7 @@ final class InboundVerifiers {
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("source '" + sourceId + "': a standard-webhooks secret is not whsec_ and base64");
             }
-            if (key.length == 0) {
-                throw new IllegalStateException("source '" + sourceId + "': a standard-webhooks secret is empty after whsec_");
-            }
+            checkKeyLength(sourceId, "standard-webhooks", key);
             return key;
         }).toList();
         InboundVerifier head = (request, now) -> {

@@ -30,7 +30,7 @@ class InboundVerifiersTest {
     @ValueSource(strings = {"token", "basic", "hmac", "dailydraft-signature", "standard-webhooks"})
     void emptyOrBlankSecretsAreRefusedForEveryType(String type) throws Exception {
         Path empty = Files.writeString(dir.resolve("empty"), "  \n");
-        String good = type.equals("standard-webhooks") ? "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" : "a-real-secret";
+        String good = type.equals("standard-webhooks") ? "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" : "a-real-secret-of-32-characters!!";
         for (List<String> secrets : List.of(List.<String>of(), List.of(""), List.of("   "), List.of(good, ""),
                 List.of("file:" + empty))) {
             assertThatThrownBy(() -> InboundVerifiers.of("acme-" + type, auth(type, secrets.toArray(String[]::new))))
@@ -46,6 +46,16 @@ class InboundVerifiersTest {
     void aStandardWebhooksSecretWithNoKeyAfterItsPrefixIsRefused() {
         assertThatThrownBy(() -> InboundVerifiers.of("sw", auth("standard-webhooks", "whsec_")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("source 'sw'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hmac", "dailydraft-signature", "standard-webhooks"})
+    void aSigningKeyUnderSixteenBytesIsRefused(String type) {
+        java.util.function.Function<Integer, String> key = n -> type.equals("standard-webhooks")
+                ? "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[n]) : "k".repeat(n);
+        assertThatThrownBy(() -> InboundVerifiers.of("short", auth(type, key.apply(32), key.apply(15))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("source 'short'").hasMessageContaining("15 bytes");
+        assertThat(InboundVerifiers.of("short", auth(type, key.apply(16)))).isNotNull();
     }
 
     @Test

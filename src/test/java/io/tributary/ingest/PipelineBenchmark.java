@@ -51,7 +51,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 @Threads(32)
 public class PipelineBenchmark {
 
-    private static final String SECRET = "bench-secret";
+    private static final String SECRET = "bench-secret-of-24-bytes";
 
     private ConfigurableApplicationContext app;
     private InboundVerifier verifier;

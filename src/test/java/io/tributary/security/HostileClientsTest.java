@@ -42,7 +42,7 @@ import org.springframework.test.context.TestPropertySource;
         "tributary.sources.bas.auth.secrets=the-password",
         "tributary.sources.sig.provider=mailstand",
         "tributary.sources.sig.auth.type=hmac",
-        "tributary.sources.sig.auth.secrets=sig-secret",
+        "tributary.sources.sig.auth.secrets=sig-secret-of-24-bytes!",
         "tributary.sources.sig.rate-limit=3",
         "tributary.sources.far.provider=mailstand",
         "tributary.sources.far.auth.type=none",
@@ -155,13 +155,13 @@ class HostileClientsTest {
         assertThat(limited).as("the forger is held to its own failure budget").isGreaterThan(0);
 
         byte[] body = click().getBytes(StandardCharsets.UTF_8);
-        Answer real = client.post("/webhooks/mailstand/sig", body, "X-Signature", hmac("sig-secret", body),
+        Answer real = client.post("/webhooks/mailstand/sig", body, "X-Signature", hmac("sig-secret-of-24-bytes!", body),
                 "X-Forwarded-For", "198.51.100.7");
         assertThat(real.status()).as(real.body()).isEqualTo(202);
         // Even from the forger's own address (a shared NAT, a proxy not declared trusted), right when
         // that address is over its failure budget.
         byte[] other = click().getBytes(StandardCharsets.UTF_8);
-        String signature = hmac("sig-secret", other);
+        String signature = hmac("sig-secret-of-24-bytes!", other);
         while (client.post("/webhooks/mailstand/sig", click(), "X-Signature", "00ff", "X-Forwarded-For", "198.51.100.66").status() != 429) {
             // spend the forger's budget again
         }

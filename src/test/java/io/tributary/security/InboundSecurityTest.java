@@ -1,6 +1,7 @@
 package io.tributary.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.standardwebhooks.Webhook;
@@ -34,7 +35,7 @@ import org.springframework.test.context.TestPropertySource;
         "tributary.ingest.trusted-proxies=127.0.0.1/32",
         "tributary.sources.dd.provider=dailydraft",
         "tributary.sources.dd.auth.type=dailydraft-signature",
-        "tributary.sources.dd.auth.secrets=dd-old-secret,dd-new-secret",
+        "tributary.sources.dd.auth.secrets=dd-old-secret-of-24-bytes,dd-new-secret-of-24-bytes",
         "tributary.sources.sw.provider=workspace",
         "tributary.sources.sw.auth.type=standard-webhooks",
         "tributary.sources.sw.auth.secrets=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
@@ -44,10 +45,10 @@ import org.springframework.test.context.TestPropertySource;
         "tributary.sources.hm.auth.algorithm=SHA-1",
         "tributary.sources.hm.auth.encoding=base64",
         "tributary.sources.hm.auth.prefix=sha1=",
-        "tributary.sources.hm.auth.secrets=hm-secret",
+        "tributary.sources.hm.auth.secrets=hm-secret-of-24-bytes!!",
         "tributary.sources.hd.provider=mailstand",
         "tributary.sources.hd.auth.type=hmac",
-        "tributary.sources.hd.auth.secrets=hd-secret",
+        "tributary.sources.hd.auth.secrets=hd-secret-of-24-bytes!!",
         "tributary.sources.tq.provider=mailstand",
         "tributary.sources.tq.auth.type=token",
         "tributary.sources.tq.auth.secrets=query-token-1",
@@ -104,13 +105,13 @@ class InboundSecurityTest {
     void dailyDraftSignatureIsCheckedOnTheRawBodyWithEitherActiveSecret() throws Exception {
         String id = UUID.randomUUID().toString();
         byte[] body = dailyDraft(id).getBytes(StandardCharsets.UTF_8);
-        String signature = "sha256=" + hmac("HmacSHA256", "dd-new-secret", body);
+        String signature = "sha256=" + hmac("HmacSHA256", "dd-new-secret-of-24-bytes", body);
 
         assertThat(client.post("/webhooks/dailydraft/dd", body, "X-DailyDraft-Signature", signature).status()).isEqualTo(202);
         String oldSecretId = UUID.randomUUID().toString();
         byte[] other = dailyDraft(oldSecretId).getBytes(StandardCharsets.UTF_8);
         assertThat(client.post("/webhooks/dailydraft/dd", other, "X-DailyDraft-Signature",
-                "sha256=" + hmac("HmacSHA256", "dd-old-secret", other)).status()).isEqualTo(202);
+                "sha256=" + hmac("HmacSHA256", "dd-old-secret-of-24-bytes", other)).status()).isEqualTo(202);
 
         String forged = UUID.randomUUID().toString();
         byte[] tampered = dailyDraft(forged).getBytes(StandardCharsets.UTF_8);
@@ -145,7 +146,7 @@ class InboundSecurityTest {
     void genericHmacTokenAndBasicSchemes() throws Exception {
         byte[] gm = ("{\"event\":\"message open\",\"message_id\":\"" + UUID.randomUUID() + "\",\"to\":\"a@b.test\"}").getBytes(StandardCharsets.UTF_8);
         Mac sha1 = Mac.getInstance("HmacSHA1");
-        sha1.init(new SecretKeySpec("hm-secret".getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        sha1.init(new SecretKeySpec("hm-secret-of-24-bytes!!".getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
         String b64 = Base64.getEncoder().encodeToString(sha1.doFinal(gm));
         assertThat(client.post("/webhooks/groupmail/hm", gm, "X-Hub-Signature", "sha1=" + b64).status()).isEqualTo(202);
         assertRefused(client.post("/webhooks/groupmail/hm", gm, "X-Hub-Signature", "sha1=" + b64.substring(1)), 401);
@@ -153,7 +154,7 @@ class InboundSecurityTest {
         String ms = "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"open\",\"to\":\"contact_1\"}";
         // hmac with its defaults: X-Signature, SHA-256, hex, no prefix
         byte[] signed = ("{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"open\",\"to\":\"contact_2\"}").getBytes(StandardCharsets.UTF_8);
-        assertThat(client.post("/webhooks/mailstand/hd", signed, "X-Signature", hmac("HmacSHA256", "hd-secret", signed)).status())
+        assertThat(client.post("/webhooks/mailstand/hd", signed, "X-Signature", hmac("HmacSHA256", "hd-secret-of-24-bytes!!", signed)).status())
                 .isEqualTo(202);
         assertRefused(client.post("/webhooks/mailstand/hd", signed, "X-Signature", hmac("HmacSHA256", "other-secret", signed)), 401);
 
@@ -236,6 +237,35 @@ class InboundSecurityTest {
                 .doesNotContain(marker);
         assertThat(client.get("/actuator/prometheus").body())
                 .contains("tributary_ingest_rejected_total{reason=\"unauthenticated\",source=\"dd\"}");
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    com.hazelcast.core.HazelcastInstance hazelcast;
+
+    @Test
+    void theRejectionLogKeepsTheLastThousandAndCutsWhatTheClientChose() {
+        assertThat(hazelcast.getRingbuffer(io.tributary.store.DurableMaps.REJECTIONS).capacity()).isEqualTo(1_000);
+        String agent = "forger/" + "x".repeat(5_000);
+        client.post("/webhooks/dailydraft/dd", "{}", "User-Agent", agent);
+        com.fasterxml.jackson.databind.JsonNode newest = client.get("/api/v1/rejections?limit=1").json().get("items").get(0);
+        assertThat(newest.get("userAgent").asText()).hasSize(257).startsWith("forger/xxx").endsWith("…");
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.tributary.ingest.WebhookIngestor ingestor;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    org.apache.camel.CamelContext camel;
+
+    @Test
+    void aMessageThatIsNotTheHttpRequestIsRefusedNotLetPastTheGate() {
+        // audit L4: were a route step to replace the message, the gate (signature, addresses, rate) must not be skipped
+        var exchange = new org.apache.camel.support.DefaultExchange(camel);
+        exchange.setVariable("provider", "dailydraft");
+        exchange.getMessage().setHeader("sourceId", "dd");
+        exchange.getMessage().setBody(dailyDraft("evt_l4_" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> ingestor.receive(exchange)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("source gate");
     }
 
     @Test
