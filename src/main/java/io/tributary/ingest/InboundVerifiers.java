@@ -37,14 +37,13 @@ final class InboundVerifiers {
             throw new IllegalStateException("source '" + sourceId + "': unknown auth.type '" + auth.type() + "'");
         }
         List<byte[]> secrets = type.equals("none") ? List.of() : secrets(sourceId, type, auth.secrets());
-        if (type.equals("hmac") || type.equals("dailydraft-signature")) {
-            secrets.forEach(key -> checkKeyLength(sourceId, type, key));
-        }
         return switch (type) {
             case "none" -> headOnly((request, now) -> true);
-            case "dailydraft-signature" -> hmac("X-DailyDraft-Signature", "HmacSHA256", false, "sha256=", secrets);
+            case "dailydraft-signature" -> hmac("X-DailyDraft-Signature", "HmacSHA256", false, "sha256=",
+                    signingKeys(sourceId, type, secrets));
             case "hmac" -> hmac(auth.header() == null ? "X-Signature" : auth.header(), macAlgorithm(sourceId, auth.algorithm()),
-                    "base64".equalsIgnoreCase(auth.encoding()), auth.prefix() == null ? "" : auth.prefix(), secrets);
+                    "base64".equalsIgnoreCase(auth.encoding()), auth.prefix() == null ? "" : auth.prefix(),
+                    signingKeys(sourceId, type, secrets));
             case "standard-webhooks" -> standardWebhooks(sourceId, secrets,
                     auth.tolerance() == null ? Duration.ofMinutes(5) : auth.tolerance());
             case "token" -> headOnly(token(auth.header(), auth.queryParam() == null ? "token" : auth.queryParam(), secrets));
@@ -77,6 +76,12 @@ final class InboundVerifiers {
 
     /** The shortest HMAC key a source may have: a shorter one can be found from one signed request, offline. */
     static final int MIN_KEY_BYTES = 16;
+
+    /** The secrets, as HMAC keys: each at least {@value #MIN_KEY_BYTES} bytes. */
+    private static List<byte[]> signingKeys(String sourceId, String type, List<byte[]> keys) {
+        keys.forEach(key -> checkKeyLength(sourceId, type, key));
+        return keys;
+    }
 
     private static void checkKeyLength(String sourceId, String type, byte[] key) {
         if (key.length < MIN_KEY_BYTES) {
