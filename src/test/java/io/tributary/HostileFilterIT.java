@@ -106,15 +106,17 @@ class HostileFilterIT {
 
             await().atMost(Duration.ofSeconds(30)).until(() -> plain.count() == 2 && trapped.count() == 1);
             assertThat(trapped.received().get(0).header("webhook-id")).isEqualTo(ordinary);
-            JsonNode deliveries = client.get("/api/v1/events/" + keys.get(hostile) + "/deliveries", "Authorization", "Bearer " + TOKEN).json();
-            JsonNode held = null;
-            for (JsonNode d : deliveries.get("items")) {
-                if (d.get("subscriptionId").asText().equals(trap)) {
-                    held = d;
+            // The webhook left the trap to its delivery, which holds it once the filter has spent its budget.
+            JsonNode held = await().atMost(Duration.ofSeconds(30)).until(() -> {
+                JsonNode deliveries = client.get("/api/v1/events/" + keys.get(hostile) + "/deliveries", "Authorization",
+                        "Bearer " + TOKEN).json();
+                for (JsonNode d : deliveries.get("items")) {
+                    if (d.get("subscriptionId").asText().equals(trap)) {
+                        return d;
+                    }
                 }
-            }
-            assertThat(held).isNotNull();
-            assertThat(held.get("held").asBoolean()).isTrue();
+                return null;
+            }, d -> d != null && d.get("held").asBoolean());
             assertThat(held.get("heldReason").asText()).contains("budget");
         }
         assertThat(client.get("/actuator/health").status()).isEqualTo(200);

@@ -12,6 +12,9 @@ import io.tributary.subscription.SubscriptionRegistry;
 import io.tributary.subscription.Subscriptions;
 import io.tributary.system.NetworkPolicy;
 import java.time.Clock;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.camel.Predicate;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
@@ -81,7 +84,20 @@ class DeliveryConfiguration {
         return new DeliveryWorker(store, events, inFlight, registry, subscriptions,
                 new OutboundRequests(json, userAgent), subscriberClient,
                 new SubscriberLanes(properties.maxInFlight()), metrics, failures, properties, member(hazelcast),
-                Clock.systemUTC());
+                filterThreads(), Clock.systemUTC());
+    }
+
+    /**
+     * Two daemon threads for the filters deliveries run themselves ({@link DeliveryWorker}); not a bean,
+     * so Spring Boot's own task executor stays as it is.
+     */
+    private static Executor filterThreads() {
+        AtomicInteger number = new AtomicInteger();
+        return Executors.newFixedThreadPool(2, run -> {
+            Thread thread = new Thread(run, "tributary-filter-" + number.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @Bean

@@ -11,10 +11,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
@@ -68,7 +66,7 @@ public final class DeliveryDispatcher {
 
     /**
      * The webhook route's step before the event is stored: one delivery per matching subscription (held
-     * while the subscription is paused, or when its filter could not tell, with the reason), handed to the event's transaction ({@link EventStore#WITH_EVENT}),
+     * while the subscription is paused; marked when its filter has yet to decide), handed to the event's transaction ({@link EventStore#WITH_EVENT}),
      * so an accepted event never exists without its deliveries. Once that transaction commits, the
      * deliveries are queued. A {@code null} event (a quarantined payload) plans nothing.
      */
@@ -97,17 +95,12 @@ public final class DeliveryDispatcher {
             return Companions.NONE;
         }
         List<Delivery> planned = new ArrayList<>(matches.size());
-        Map<String, String> holdReasons = new HashMap<>();
         for (SubscriptionRegistry.Match m : matches) {
-            Delivery d = Delivery.pending(eventId, m.subscription().id(), m.subscription().paused() || m.holdReason() != null, now);
-            planned.add(d);
-            if (m.holdReason() != null) {
-                holdReasons.put(d.id(), m.holdReason());
-            }
+            planned.add(Delivery.pending(eventId, m.subscription().id(), m.subscription().paused(), m.filterPending(), now));
         }
         List<Delivery> active = planned.stream().filter(d -> !d.held()).toList();
         active.forEach(d -> inFlight.put(d, event));
-        return new Companions(store.inserts(planned, holdReasons, member, leaseFrom(now)), committed -> {
+        return new Companions(store.inserts(planned, member, leaseFrom(now)), committed -> {
             if (committed) {
                 active.forEach(this::send);
             } else {

@@ -8,5 +8,10 @@ public enum DeliveryStatus {
     /** Failed; the next attempt is at {@code nextAttemptAt}. */
     RETRY_SCHEDULED,
     /** The schedule is spent (or the delivery could not be made): it is in the dead-letter store. */
-    EXHAUSTED
+    EXHAUSTED,
+    /**
+     * Not sent: the subscription's filter, run by the delivery because it did not answer while the
+     * webhook waited, refused the event. Settled.
+     */
+    FILTERED
 }

@@ -32,7 +32,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class DeliveryStore {
 
     static final String UNSETTLED = "('PENDING', 'RETRY_SCHEDULED')";
-    private static final String COLUMNS = "id, event_id, subscription_id, status, held, created_at, next_attempt_at, attempt_count, claim";
+    private static final String COLUMNS = "id, event_id, subscription_id, status, held, created_at, next_attempt_at, attempt_count, claim,"
+            + " filter_pending";
     private static final int CHUNK = 500;
 
     private final JdbcTemplate jdbc;
@@ -49,12 +50,10 @@ public final class DeliveryStore {
 
     /**
      * The statements that store new deliveries, for their event's transaction; unheld ones leased to {@code owner}.
-     *
-     * @param holdReasons why a delivery is held though its subscription is not paused, by delivery id
      */
-    List<Journal.Op> inserts(List<Delivery> planned, Map<String, String> holdReasons, String owner, Instant leaseUntil) {
+    List<Journal.Op> inserts(List<Delivery> planned, String owner, Instant leaseUntil) {
         return planned.stream().map(d -> new Journal.Op("INSERT INTO tributary_delivery (id, event_id, subscription_id, status, held,"
-                + " attempt_count, created_at, next_attempt_at, claim, lease_owner, lease_until, held_reason)"
+                + " attempt_count, created_at, next_attempt_at, claim, lease_owner, lease_until, filter_pending)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
                     s.setString(1, d.id());
                     s.setString(2, d.eventId());
@@ -67,7 +66,7 @@ public final class DeliveryStore {
                     s.setInt(9, d.claim());
                     s.setString(10, d.held() ? null : owner);
                     s.setTimestamp(11, d.held() ? null : Timestamp.from(leaseUntil));
-                    s.setString(12, holdReasons.get(d.id()));
+                    s.setBoolean(12, d.filterPending());
                 })).toList();
     }
 
@@ -82,6 +81,15 @@ public final class DeliveryStore {
      */
     CompletableFuture<Journal.Outcome> record(Delivery after, DeliveryAttempt attempt, String leaseOwner, Instant leaseUntil,
                                               DeadLetter deadLetter, Instant now) {
+        return record(after, attempt, leaseOwner, leaseUntil, deadLetter, null, now);
+    }
+
+    /**
+     * {@link #record(Delivery, DeliveryAttempt, String, Instant, DeadLetter, Instant)}, with why the
+     * delivery is now held though its subscription is not paused (its filter could not decide), or null.
+     */
+    CompletableFuture<Journal.Outcome> record(Delivery after, DeliveryAttempt attempt, String leaseOwner, Instant leaseUntil,
+                                              DeadLetter deadLetter, String heldReason, Instant now) {
         List<Journal.Op> ops = new ArrayList<>();
         if (attempt != null) {
             ops.add(attemptOp(after.id(), attempt));
@@ -100,7 +108,7 @@ public final class DeliveryStore {
                     }));
         }
         ops.add(new Journal.Op("UPDATE tributary_delivery SET status = ?, held = ?, attempt_count = ?, next_attempt_at = ?,"
-                + " settled_at = ?, lease_owner = ?, lease_until = ? WHERE id = ? AND claim = ?", s -> {
+                + " settled_at = ?, lease_owner = ?, lease_until = ?, filter_pending = ?, held_reason = ? WHERE id = ? AND claim = ?", s -> {
                     s.setString(1, after.status().name());
                     s.setBoolean(2, after.held());
                     s.setInt(3, after.attemptCount());
@@ -108,8 +116,10 @@ public final class DeliveryStore {
                     s.setTimestamp(5, after.settled() ? Timestamp.from(now) : null);
                     s.setString(6, leaseOwner);
                     s.setTimestamp(7, leaseOwner == null ? null : Columns.timestamp(leaseUntil));
-                    s.setString(8, after.id());
-                    s.setInt(9, after.claim());
+                    s.setBoolean(8, after.filterPending());
+                    s.setString(9, Columns.cut(heldReason, 512));
+                    s.setString(10, after.id());
+                    s.setInt(11, after.claim());
                 }));
         return journal.append(ops);
     }
@@ -230,7 +240,7 @@ public final class DeliveryStore {
             return Optional.empty();
         }
         Delivery fresh = new Delivery(dead.id(), dead.eventId(), dead.subscriptionId(), DeliveryStatus.PENDING, false,
-                dead.createdAt(), now, 0, dead.claim() + 1);
+                dead.createdAt(), now, 0, dead.claim() + 1, false);
         claimed.accept(fresh);
         Journal.Outcome outcome = journal.write(List.of(
                 new Journal.Op("DELETE FROM tributary_dead_letter WHERE id = ?", s -> s.setString(1, id)),
@@ -252,7 +262,7 @@ public final class DeliveryStore {
     }
 
     private List<DeliveryRecord> records(String sql, Object... args) {
-        List<Object[]> rows = jdbc.query(sql, (r, n) -> new Object[] {delivery(r), Columns.instant(r.getTimestamp(10)), r.getString(11)}, args);
+        List<Object[]> rows = jdbc.query(sql, (r, n) -> new Object[] {delivery(r), Columns.instant(r.getTimestamp(11)), r.getString(12)}, args);
         if (rows.isEmpty()) {
             return List.of();
         }
@@ -338,7 +348,8 @@ public final class DeliveryStore {
 
     private static Delivery delivery(ResultSet rows) throws SQLException {
         return new Delivery(rows.getString(1), rows.getString(2), rows.getString(3), DeliveryStatus.valueOf(rows.getString(4)),
-                rows.getBoolean(5), Columns.instant(rows.getTimestamp(6)), Columns.instant(rows.getTimestamp(7)), rows.getInt(8), rows.getInt(9));
+                rows.getBoolean(5), Columns.instant(rows.getTimestamp(6)), Columns.instant(rows.getTimestamp(7)), rows.getInt(8), rows.getInt(9),
+                rows.getBoolean(10));
     }
 
 

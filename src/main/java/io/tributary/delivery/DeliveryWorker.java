@@ -49,6 +49,11 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
     private final SubscriberClient http;
     /** The HTTP client's completion threads: the route goes on there once an attempt is recorded. */
     private final Executor completions;
+    /**
+     * Where a delivery runs its subscription's filter when that did not answer while the webhook waited:
+     * threads of their own, so a slow filter holds up no queue that other subscriptions' deliveries use.
+     */
+    private final Executor filters;
     private final SubscriberLanes lanes;
     private final DeliveryMetrics metrics;
     private final DeliveryFailures failures;
@@ -59,7 +64,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
     DeliveryWorker(DeliveryStore store, EventStore events, InFlight inFlight, SubscriptionRegistry registry,
                    Subscriptions subscriptions, OutboundRequests requests, SubscriberClient http, SubscriberLanes lanes,
                    DeliveryMetrics metrics, DeliveryFailures failures, DeliveryProperties properties,
-                   String member, Clock clock) {
+                   String member, Executor filters, Clock clock) {
         this.store = store;
         this.events = events;
         this.inFlight = inFlight;
@@ -73,6 +78,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
         this.failures = failures;
         this.properties = properties;
         this.member = member;
+        this.filters = filters;
         this.clock = clock;
     }
 
@@ -106,8 +112,35 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             callback.done(true);
             return true;
         }
+        if (delivery.filterPending()) {
+            filters.execute(() -> filterThenSend(exchange, callback, delivery, subscription, event));
+            return false;
+        }
         lanes.submit(delivery.subscriptionId(), () -> send(exchange, callback, delivery, subscription, event));
         return false;
+    }
+
+    /**
+     * Runs the subscription's filter that did not answer while the webhook waited: the event goes out,
+     * or the delivery is settled as {@link DeliveryStatus#FILTERED}, or it is held with the reason the
+     * filter could not tell (a resume sends it).
+     */
+    private void filterThenSend(Exchange exchange, AsyncCallback callback, Delivery delivery, Subscription subscription,
+                                ObjectNode event) {
+        try {
+            SubscriptionRegistry.Decision decision = registry.decide(subscription.id(), event);
+            if (decision.send()) {
+                Delivery decided = delivery.filterDecided(delivery.status(), false);
+                lanes.submit(delivery.subscriptionId(), () -> send(exchange, callback, decided, subscription, event));
+            } else if (decision.holdReason() != null) {
+                finish(callback, delivery, delivery.filterDecided(DeliveryStatus.PENDING, true), null, decision.holdReason());
+            } else {
+                finish(callback, delivery, delivery.filterDecided(DeliveryStatus.FILTERED, false), null, null);
+            }
+        } catch (RuntimeException e) {
+            drop(delivery, e);
+            callback.done(false);
+        }
     }
 
     private void send(Exchange exchange, AsyncCallback callback, Delivery delivery, Subscription subscription, ObjectNode event) {
@@ -211,7 +244,12 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
      * exchange: the work is no longer this member's.
      */
     private void finish(AsyncCallback callback, Delivery before, Delivery after, DeliveryAttempt attempt) {
-        record(after, attempt, null, null).whenComplete((kept, notSaved) -> {
+        finish(callback, before, after, attempt, null);
+    }
+
+    /** {@link #finish(AsyncCallback, Delivery, Delivery, DeliveryAttempt)}, held with this reason when not null. */
+    private void finish(AsyncCallback callback, Delivery before, Delivery after, DeliveryAttempt attempt, String heldReason) {
+        record(after, attempt, null, null, heldReason).whenComplete((kept, notSaved) -> {
             if (notSaved != null) {
                 drop(before, notSaved);
             } else {
@@ -226,7 +264,12 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
      * with whether this member still held the claim.
      */
     private CompletableFuture<Boolean> record(Delivery after, DeliveryAttempt attempt, String leaseOwner, Instant leaseUntil) {
-        return store.record(after, attempt, leaseOwner, leaseUntil, null, clock.instant())
+        return record(after, attempt, leaseOwner, leaseUntil, null);
+    }
+
+    private CompletableFuture<Boolean> record(Delivery after, DeliveryAttempt attempt, String leaseOwner, Instant leaseUntil,
+                                              String heldReason) {
+        return store.record(after, attempt, leaseOwner, leaseUntil, null, heldReason, clock.instant())
                 .thenApplyAsync(outcome -> outcome.counts()[outcome.counts().length - 1] == 1, completions);
     }
 

@@ -62,7 +62,7 @@ public final class RetentionPurge {
 
     /** Up to {@link #CHUNK} deliveries settled before the cut. */
     private List<String> settled(Timestamp before) {
-        return jdbc.queryForList("SELECT id FROM tributary_delivery WHERE settled_at < ? AND status IN ('SUCCEEDED', 'EXHAUSTED')"
+        return jdbc.queryForList("SELECT id FROM tributary_delivery WHERE settled_at < ? AND status IN ('SUCCEEDED', 'EXHAUSTED', 'FILTERED')"
                 + " FETCH FIRST " + CHUNK + " ROWS ONLY", String.class, before);
     }
 

@@ -40,12 +40,12 @@ class SubscriptionConfiguration {
      * Subscription settings: {@code tributary.subscription.*}.
      *
      * @param secretGracePeriod  how long a rotated-out secret keeps signing beside the new one
-     * @param filterTimePerEvent CPU time the filters of all subscriptions may spend on one event together
-     *                           (each also within {@code tributary.jsonata.time}); the filters not run once it
-     *                           is spent hold their deliveries with the reason, so a webhook never waits longer
+     * @param filterTimePerEvent CPU time the filters of all subscriptions may spend on one event together while its
+     *                           webhook waits; a filter that has not answered then is run by its delivery instead,
+     *                           under the whole {@code tributary.jsonata} budget, so a webhook never waits longer
      */
     @ConfigurationProperties("tributary.subscription")
-    record SubscriptionSettings(@DefaultValue("24h") Duration secretGracePeriod, @DefaultValue("200ms") Duration filterTimePerEvent) {
+    record SubscriptionSettings(@DefaultValue("24h") Duration secretGracePeriod, @DefaultValue("10ms") Duration filterTimePerEvent) {
     }
 
     /**

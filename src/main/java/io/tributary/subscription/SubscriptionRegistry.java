@@ -10,6 +10,7 @@ import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.tributary.system.CpuClock;
 import io.tributary.system.JsonataBudget;
 import io.tributary.system.JsonataBudgetExceeded;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +33,15 @@ import org.slf4j.LoggerFactory;
  * (type patterns, parsed filter) that an entry listener keeps current: matching an event reads no
  * map and parses nothing.
  *
- * <p>Filters run while the webhook request waits (an accepted event's deliveries are stored with it),
- * so each runs under its {@link JsonataBudget}, and all of one event's together under
- * {@code filterTimePerEvent}. A filter that fails, goes over its budget, or is not run because the
- * event's time is spent does not drop the event: the subscription still gets its delivery, held with
- * the reason ({@link Match#holdReason()}), counted in {@code tributary.filter.failures}.
+ * <p>A filter is first tried while the webhook request waits (an accepted event's deliveries are
+ * stored with it, and a filter that says no saves a delivery), but only within {@code filterTimePerEvent}
+ * of CPU for all the filters of one event together. A filter that does not answer in that time, or
+ * fails, is not decided there: its subscription gets a delivery marked {@link Match#filterPending()},
+ * which runs the filter itself under the full {@link JsonataBudget} before it is sent
+ * ({@link #decide}), so a slow filter delays neither the webhook nor any other subscriber. One that was
+ * too slow is not tried at ingest again for {@link #SLOW_FOR}, unless a delivery finds it quick
+ * meanwhile. A filter that fails or goes over its budget there holds its delivery with the reason
+ * ({@link Decision#holdReason()}), counted in {@code tributary.filter.failures}: never a silent drop.
  */
 public final class SubscriptionRegistry {
 
@@ -42,12 +49,16 @@ public final class SubscriptionRegistry {
 
     /** Held deliveries' reasons are cut to this length (the column holds 512). */
     private static final int MAX_REASON = 500;
+    /** How long a filter too slow for the webhook's wait is left to the deliveries. */
+    static final Duration SLOW_FOR = Duration.ofMinutes(1);
 
     private final IMap<String, String> map;
     private final ObjectMapper json;
     private final JsonataBudget budget;
     private final Duration filterTimePerEvent;
     private final MeterRegistry meters;
+    /** CPU time the filters of one event spent while its webhook waited. */
+    private final Timer ingestTime;
     private final Map<String, Compiled> compiled = new ConcurrentHashMap<>();
 
     /**
@@ -61,6 +72,9 @@ public final class SubscriptionRegistry {
         this.budget = budget;
         this.filterTimePerEvent = filterTimePerEvent;
         this.meters = meters;
+        this.ingestTime = Timer.builder("tributary.filter.ingest.cpu")
+                .description("CPU time the filters of one event spent while its webhook waited (at most filter-time-per-event)")
+                .register(meters);
         map.addEntryListener(new Listener(), true);
         map.forEach((id, value) -> compiled.put(id, compile(read(value))));
     }
@@ -95,62 +109,108 @@ public final class SubscriptionRegistry {
     }
 
     /**
-     * A subscription that gets a delivery of an event: its filter accepted the event, or could not tell.
+     * A subscription that gets a delivery of an event: its filter accepted the event, or has yet to decide.
      *
-     * @param holdReason why the delivery is held though the subscription is not paused (its filter failed,
-     *                   went over its budget, or was not run), or null
+     * @param filterPending the filter did not answer while the webhook waited: the delivery runs it ({@link #decide})
      */
-    public record Match(Subscription subscription, String holdReason) {
+    public record Match(Subscription subscription, boolean filterPending) {
     }
 
     /**
-     * The subscriptions whose types, providers, tenants and filter all accept the event, paused ones
-     * included, and those whose filter could not tell, with the reason. The filters of one event stop
-     * being run once they have spent {@code filterTimePerEvent} together.
+     * What a subscription's filter, run by a delivery, says of its event.
+     *
+     * @param send       the event goes out (the filter accepted it, or the subscription no longer has one)
+     * @param holdReason why the delivery is held instead (the filter failed or went over its budget), or null
+     */
+    public record Decision(boolean send, String holdReason) {
+        static final Decision SEND = new Decision(true, null);
+        static final Decision SKIP = new Decision(false, null);
+    }
+
+    /**
+     * The subscriptions whose types, providers, tenants and filter accept the event, paused ones
+     * included, and those whose filter did not answer within this event's share of filter time
+     * ({@code filterTimePerEvent}, all filters together) or failed: their deliveries decide.
      */
     public List<Match> matching(ObjectNode event) {
         Collection<Compiled> all = compiled.values();
         List<Match> matches = new ArrayList<>();
         long started = CpuClock.nanos();
+        long now = System.nanoTime();
+        boolean ran = false;
         for (Compiled c : all) {
             if (!c.matchesAttributes(event)) {
                 continue;
             }
             if (c.filter() == null) {
-                matches.add(new Match(c.subscription(), null));
-            } else if (CpuClock.nanos() - started > filterTimePerEvent.toNanos()) {
-                matches.add(held(c, "skipped", "filter not run: this event's filters used their "
-                        + filterTimePerEvent.toMillis() + " ms of CPU time", event));
-            } else {
-                try {
-                    JsonNode result = c.filter().evaluate(event, Map.of());
-                    if (result.isBoolean() && result.booleanValue()) {
-                        matches.add(new Match(c.subscription(), null));
-                    }
-                } catch (JsonataBudgetExceeded e) {
-                    matches.add(held(c, "budget", "filter over its budget: " + e.getMessage(), event));
-                } catch (Exception e) {
-                    matches.add(held(c, "error", "filter failed: " + e.getMessage(), event));
+                matches.add(new Match(c.subscription(), false));
+                continue;
+            }
+            long left = filterTimePerEvent.toNanos() - (CpuClock.nanos() - started);
+            if (left <= 0 || now - c.slowUntil().get() < 0) {
+                matches.add(deferred(c, left <= 0 ? "spent" : "slow"));
+                continue;
+            }
+            ran = true;
+            try {
+                JsonNode result = c.filter().evaluateWithin(event, Map.of(), Duration.ofNanos(left));
+                if (result.isBoolean() && result.booleanValue()) {
+                    matches.add(new Match(c.subscription(), false));
                 }
+            } catch (JsonataBudgetExceeded e) {
+                if (e.time()) {
+                    c.slowUntil().set(now + SLOW_FOR.toNanos());
+                }
+                matches.add(deferred(c, e.time() ? "time" : "budget"));
+            } catch (Exception e) {
+                matches.add(deferred(c, "error"));
             }
         }
+        if (ran) {
+            ingestTime.record(CpuClock.nanos() - started, TimeUnit.NANOSECONDS);
+        }
         return matches;
+    }
+
+    /** A delivery whose filter did not answer at ingest: it decides itself; counted by cause. */
+    private Match deferred(Compiled c, String cause) {
+        meters.counter("tributary.filter.deferred", "subscription", c.subscription().id(), "cause", cause).increment();
+        return new Match(c.subscription(), true);
+    }
+
+    /**
+     * Runs a subscription's filter for a delivery that has yet to decide, under the full budget, on the
+     * delivery's thread. A filter that is quick here is tried at ingest again.
+     */
+    public Decision decide(String subscriptionId, ObjectNode event) {
+        Compiled c = compiled.get(subscriptionId);
+        if (c == null || c.filter() == null) {
+            return Decision.SEND;
+        }
+        long started = CpuClock.nanos();
+        try {
+            JsonNode result = c.filter().evaluate(event, Map.of());
+            if (CpuClock.nanos() - started < filterTimePerEvent.toNanos() / 2) {
+                c.slowUntil().set(System.nanoTime());
+            }
+            return result.isBoolean() && result.booleanValue() ? Decision.SEND : Decision.SKIP;
+        } catch (JsonataBudgetExceeded e) {
+            return held(c, "budget", "filter over its budget: " + e.getMessage(), event);
+        } catch (Exception e) {
+            return held(c, "error", "filter failed: " + e.getMessage(), event);
+        }
     }
 
     /**
      * A delivery held because the filter could not tell; counted. The log names the cause only: the
      * reason, kept with the delivery, may quote a value of the event.
      */
-    private Match held(Compiled c, String cause, String reason, ObjectNode event) {
+    private Decision held(Compiled c, String cause, String reason, ObjectNode event) {
         String id = c.subscription().id();
         meters.counter("tributary.filter.failures", "subscription", id, "cause", cause).increment();
         log.warn("delivery of {} to {} held: its filter {}", event.path("id").asText(), id,
-                switch (cause) {
-                    case "budget" -> "went over its budget";
-                    case "skipped" -> "was not run, the event's filter time being spent";
-                    default -> "failed";
-                });
-        return new Match(c.subscription(), reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason);
+                "budget".equals(cause) ? "went over its budget" : "failed");
+        return new Decision(false, reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason);
     }
 
     /** What one evaluation of a filter may spend. */
@@ -160,7 +220,7 @@ public final class SubscriptionRegistry {
 
     private Compiled compile(Subscription s) {
         JsonataExpression filter = s.filter() == null || s.filter().isBlank() ? null : new JsonataExpression(s.filter(), budget);
-        return new Compiled(s, filter);
+        return new Compiled(s, filter, new AtomicLong(System.nanoTime()));
     }
 
     private String write(Subscription s) {
@@ -179,8 +239,12 @@ public final class SubscriptionRegistry {
         }
     }
 
-    /** A subscription ready to match: its filter parsed once, evaluated one copy per thread ({@link JsonataExpression}). */
-    private record Compiled(Subscription subscription, JsonataExpression filter) {
+    /**
+     * A subscription ready to match: its filter parsed once, evaluated one copy per thread ({@link JsonataExpression}).
+     *
+     * @param slowUntil until when ({@link System#nanoTime()}) the filter is too slow to try at ingest
+     */
+    private record Compiled(Subscription subscription, JsonataExpression filter, AtomicLong slowUntil) {
 
         /** Types, providers and tenants: everything but the filter. */
         boolean matchesAttributes(ObjectNode event) {

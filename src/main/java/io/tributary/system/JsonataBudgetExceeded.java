@@ -19,7 +19,7 @@ public final class JsonataBudgetExceeded extends RuntimeException {
     }
 
     /** Whether the limit was time: the one limit an evaluation can go over once and not the next time. */
-    boolean time() {
+    public boolean time() {
         return time;
     }
 }

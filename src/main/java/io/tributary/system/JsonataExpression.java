@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.antlr.v4.runtime.WritableToken;
@@ -84,33 +85,46 @@ public final class JsonataExpression {
      */
     public JsonNode evaluate(JsonNode input, Map<String, JsonNode> variables) throws EvaluateException {
         try {
-            return evaluateOnce(input, variables);
+            return evaluateOnce(input, variables, budget);
         } catch (JsonataBudgetExceeded e) {
             if (!e.time()) {
                 throw e;
             }
-            return evaluateOnce(input, variables);
+            return evaluateOnce(input, variables, budget);
         }
     }
 
-    private JsonNode evaluateOnce(JsonNode input, Map<String, JsonNode> variables) throws EvaluateException {
+    /**
+     * Evaluates the expression once, within {@code time} of CPU (at most the budget's): for a caller
+     * that has something better to do than wait, when an answer is not quick.
+     *
+     * @throws JsonataBudgetExceeded when the evaluation went over its budget or over {@code time}
+     */
+    public JsonNode evaluateWithin(JsonNode input, Map<String, JsonNode> variables, Duration time) throws EvaluateException {
+        JsonataBudget within = time.compareTo(budget.time()) >= 0 ? budget
+                : new JsonataBudget(time.isZero() || time.isNegative() ? Duration.ofNanos(1) : time, budget.maxOutput(),
+                        budget.maxRange(), budget.maxDepth());
+        return evaluateOnce(input, variables, within);
+    }
+
+    private JsonNode evaluateOnce(JsonNode input, Map<String, JsonNode> variables, JsonataBudget limits) throws EvaluateException {
         Expressions borrowed = idle.pollFirst();
         Expressions expr = borrowed != null ? borrowed : parse();
         BudgetedVisitor visitor = (BudgetedVisitor) expr.getExpr();
         boolean spent = false;
         try {
             variables.forEach((name, value) -> expr.getEnvironment().setVariable("$" + name, value));
-            visitor.start(budget);
-            long wallClockMs = Math.max(1, budget.time().toMillis()) * WALL_CLOCK_FACTOR;
+            visitor.start(limits);
+            long wallClockMs = Math.max(1, limits.time().toMillis()) * WALL_CLOCK_FACTOR;
             JsonNode result;
             try {
-                result = expr.evaluate(input, wallClockMs, budget.maxDepth());
+                result = expr.evaluate(input, wallClockMs, limits.maxDepth());
             } catch (EvaluateException e) {
-                throw overBudget(visitor, e.getMessage(), e);
+                throw overBudget(visitor, limits, e.getMessage(), e);
             } catch (StackOverflowError e) {
                 throw new JsonataBudgetExceeded("recursion too deep for the thread's stack");
             } catch (RuntimeException e) {
-                throw overBudget(visitor, null, e);
+                throw overBudget(visitor, limits, null, e);
             }
             if (visitor.exceeded() != null) { // the library caught the failure and went on
                 throw new JsonataBudgetExceeded(visitor.exceeded(), visitor.overTime());
@@ -127,7 +141,7 @@ public final class JsonataExpression {
     }
 
     /** The failure as a {@link JsonataBudgetExceeded} when it was one, else as it was. */
-    private <E extends Exception> E overBudget(BudgetedVisitor visitor, String message, E failure) {
+    private static <E extends Exception> E overBudget(BudgetedVisitor visitor, JsonataBudget budget, String message, E failure) {
         if (visitor.exceeded() != null) {
             throw new JsonataBudgetExceeded(visitor.exceeded(), visitor.overTime());
         }

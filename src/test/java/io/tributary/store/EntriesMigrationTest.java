@@ -490,7 +490,8 @@ class EntriesMigrationTest {
                                                 int attempts, String created, String next, String settled, int claim) {
         return columns("id", id, "event_id", eventId, "subscription_id", subscriptionId, "status", status, "held", held,
                 "attempt_count", attempts, "created_at", Instant.parse(created), "next_attempt_at", instant(next),
-                "settled_at", instant(settled), "claim", claim, "lease_owner", null, "lease_until", null, "held_reason", null);
+                "settled_at", instant(settled), "claim", claim, "lease_owner", null, "lease_until", null, "held_reason", null,
+                "filter_pending", false);
     }
 
     private static Map<String, Object> attempt(String deliveryId, int number, String at, Integer status, long durationMs,
