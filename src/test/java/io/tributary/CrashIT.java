@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tributary.WebhookClient.Answer;
+import io.tributary.ingest.EventKeys;
 import io.tributary.store.FaultyProxy;
 import io.tributary.store.PostgresDatabases;
 import java.io.IOException;
@@ -131,7 +132,7 @@ class CrashIT {
                     try {
                         Answer answer = target.client().post("/webhooks/mailstand/demo", body);
                         if (answer.status() / 100 == 2) {
-                            acknowledged.add(id);
+                            acknowledged.add(EventKeys.of("mailstand", "demo", id)); // what webhook-id carries
                         } else {
                             rejectedCount.incrementAndGet();
                         }
@@ -223,7 +224,7 @@ class CrashIT {
                                     return false; // the killed node
                                 }
                             });
-                            acknowledged.add(id);
+                            acknowledged.add(EventKeys.of("mailstand", "demo", id)); // what webhook-id carries
                         }
                         return null;
                     }));

@@ -146,7 +146,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
     private void send(Exchange exchange, AsyncCallback callback, Delivery delivery, Subscription subscription, ObjectNode event) {
         Instant started = clock.instant();
         try {
-            http.send(requests.build(event, subscription, started))
+            http.send(requests.build(delivery.eventId(), event, subscription, started))
                     .whenComplete((response, failure) -> {
                         lanes.release(subscription.id());
                         settle(exchange, callback, delivery, subscription, event, started, response, failure);

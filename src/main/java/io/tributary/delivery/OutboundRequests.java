@@ -32,11 +32,17 @@ final class OutboundRequests {
         this.userAgent = userAgent;
     }
 
-    /** @throws IllegalArgumentException when a header value cannot be sent as it is */
-    SimpleHttpRequest build(ObjectNode event, Subscription subscription, Instant now) {
+    /**
+     * @param eventKey the key the event is stored under, sent as {@code webhook-id}: unlike the canonical
+     *                 id (the provider's, unique only within its source), it is unique across sources, so a
+     *                 subscriber that deduplicates on {@code webhook-id}, as Standard Webhooks advises,
+     *                 never drops one account's event as a repeat of another's
+     * @throws IllegalArgumentException when a header value cannot be sent as it is
+     */
+    SimpleHttpRequest build(String eventKey, ObjectNode event, Subscription subscription, Instant now) {
         boolean binary = Subscription.BINARY.equals(subscription.format());
         byte[] body = bytes(binary ? event.path("data") : event);
-        String id = event.path("id").asText();
+        String id = eventKey;
         long timestamp = now.getEpochSecond();
 
         SimpleHttpRequest request = SimpleHttpRequest.create("POST", withoutUserInfo(URI.create(subscription.url())));

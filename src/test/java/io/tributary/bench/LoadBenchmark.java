@@ -2,6 +2,7 @@ package io.tributary.bench;
 
 import io.tributary.BuiltJar;
 import io.tributary.TestReceiver;
+import io.tributary.ingest.EventKeys;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -172,7 +173,7 @@ public final class LoadBenchmark {
                 Map<String, Instant> acceptedAt = new ConcurrentHashMap<>();
                 long beforeFixed = received(receiving);
                 LoadGenerator.Outcome paced = load.fixedRate(WEBHOOK, sustained, phase, () -> payload(tenant),
-                        id -> acceptedAt.put(id, Instant.now()));
+                        id -> acceptedAt.put(EventKeys.of("mailstand", "bench", id), Instant.now())); // as webhook-id carries it
                 boolean pacedDrained = awaitDeliveries(receiving, beforeFixed + paced.accepted() * n, Duration.ofSeconds(300));
                 Histogram delay = endToEnd(receiving, acceptedAt);
                 row(report, who + ", fixed rate " + Math.round(sustained) + " events/s: accepted to delivered p50 / p99 / p99.9", "%s",

@@ -107,7 +107,7 @@ class DeliveryTest {
         await().atMost(WAIT).until(() -> receiver.received().size() == 1);
         Received r = receiver.received().get(0);
         verifySignature(sub.get("secret").asText(), r);
-        assertThat(r.header("webhook-id")).isEqualTo(id);
+        assertThat(r.header("webhook-id")).as("the event's key: unique across sources").isEqualTo(EventKeys.of("mailstand", "demo", id));
         assertThat(r.header("user-agent")).startsWith("Tributary/");
         assertThat(r.header("x-team")).isEqualTo("growth");
         assertThat(r.header("content-type")).startsWith("application/cloudevents+json");
@@ -174,7 +174,7 @@ class DeliveryTest {
 
         await().atMost(WAIT).until(() -> receiver.received().size() == 3);
         List<Received> got = receiver.received();
-        assertThat(got).extracting(r -> r.header("webhook-id")).containsOnly(id);
+        assertThat(got).extracting(r -> r.header("webhook-id")).containsOnly(EventKeys.of("mailstand", "demo", id));
         for (Received r : got) {
             verifySignature(sub.get("secret").asText(), r);
         }
@@ -286,7 +286,7 @@ class DeliveryTest {
         receiver.answering(n -> Reply.of(200));
         client.post("/api/v1/subscriptions/" + subId + "/resume", "");
         await().atMost(WAIT).until(() -> receiver.received().size() == 2);
-        assertThat(receiver.received().get(1).header("webhook-id")).isEqualTo(id);
+        assertThat(receiver.received().get(1).header("webhook-id")).isEqualTo(EventKeys.of("mailstand", "demo", id));
     }
 
     @Test
@@ -315,7 +315,7 @@ class DeliveryTest {
         await().atMost(WAIT).until(() -> receiver.received().size() == attempts + ids.size());
         List<String> order = receiver.received().subList(attempts, attempts + ids.size()).stream()
                 .map(r -> r.header("webhook-id")).toList();
-        assertThat(order).isEqualTo(ids);
+        assertThat(order).isEqualTo(ids.stream().map(id -> EventKeys.of("mailstand", "demo", id)).toList());
     }
 
     @Test

@@ -47,6 +47,6 @@ public class OutboundBenchmark {
 
     @Benchmark
     public SimpleHttpRequest buildSignedRequest() {
-        return requests.build(event, subscription, Instant.now());
+        return requests.build(event.path("id").asText(), event, subscription, Instant.now());
     }
 }

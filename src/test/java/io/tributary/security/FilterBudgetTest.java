@@ -168,7 +168,7 @@ class FilterBudgetTest {
         await().atMost(WAIT).until(() -> "FILTERED".equals(delivery(refused, trap).get("status").asText()));
         await().atMost(WAIT).until(() -> delivery(hostile, broken).get("held").asBoolean());
         assertThat(trapped.received()).hasSize(1);
-        assertThat(trapped.received().get(0).header("webhook-id")).isEqualTo(ordinary);
+        assertThat(trapped.received().get(0).header("webhook-id")).isEqualTo(keys.get(ordinary));
 
         JsonNode held = delivery(hostile, trap);
         assertThat(held).as("the event is not dropped for the trapped subscriber").isNotNull();
@@ -186,7 +186,7 @@ class FilterBudgetTest {
         // Nothing acknowledged is lost: resuming the subscription sends what its filter could not decide.
         assertThat(client.post("/api/v1/subscriptions/" + trap + "/resume", "").status()).isEqualTo(200);
         await().atMost(WAIT).until(() -> trapped.received().size() == 2);
-        assertThat(trapped.received().get(1).header("webhook-id")).isEqualTo(hostile);
+        assertThat(trapped.received().get(1).header("webhook-id")).isEqualTo(keys.get(hostile));
         assertThat(delivery(hostile, trap).get("heldReason").isNull()).isTrue();
         assertThat(delivery(refused, trap).get("status").asText()).as("a resume does not send what the filter refused")
                 .isEqualTo("FILTERED");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.tributary.TestReceiver;
 import io.tributary.TributaryApplication;
 import io.tributary.WebhookClient;
+import io.tributary.ingest.EventKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -100,7 +101,7 @@ class DatabaseOutageTest {
                                 }
                                 return r.statusCode() == 200 || r.statusCode() == 202;
                             });
-                            acknowledged.add(id);
+                            acknowledged.add(EventKeys.of("mailstand", "demo", id)); // what webhook-id carries
                         }
                         return null;
                     }));

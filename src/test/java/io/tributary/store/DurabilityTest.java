@@ -89,7 +89,7 @@ class DurabilityTest {
                 await().atMost(Duration.ofSeconds(20)).until(() -> subscriber.received().size() == 2);
                 Duration gap = Duration.between(subscriber.received().get(0).at(), subscriber.received().get(1).at());
                 assertThat(gap).as("the retry goes out at its time, not before").isGreaterThanOrEqualTo(Duration.ofMillis(7900));
-                assertThat(subscriber.received().get(1).header("webhook-id")).isEqualTo(eventId);
+                assertThat(subscriber.received().get(1).header("webhook-id")).isEqualTo(eventKey);
                 await().atMost(Duration.ofSeconds(10)).until(() -> client.get("/api/v1/events/" + eventKey + "/deliveries").json()
                         .at("/items/0/status").asText().equals("SUCCEEDED"));
             } finally {
