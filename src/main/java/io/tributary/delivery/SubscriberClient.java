@@ -1,6 +1,8 @@
 package io.tributary.delivery;
 
 import io.tributary.system.NetworkPolicy;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -9,11 +11,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -23,9 +29,15 @@ import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.client5.http.routing.HttpRoutePlanner;
+import org.apache.hc.client5.http.routing.RoutingSupport;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.URIScheme;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.ssl.SSLContexts;
@@ -35,9 +47,12 @@ import org.apache.hc.core5.util.Timeout;
  * The one HTTP client of every delivery (Apache HttpClient 5, asynchronous: no thread waits on a
  * subscriber).
  * <ul>
- * <li>Where it connects: every name goes through {@link VettedDnsResolver}, so the connection is made
- *     to the very addresses the {@link NetworkPolicy} checked; TLS still names (SNI) and verifies the
- *     host of the URL, and {@code Host} is that host. Never through a proxy: the route is always
+ * <li>Where it connects: every name goes through {@link VettedDnsResolver} once per attempt, on threads
+ *     of its own ({@code delivery-dns-}), and the connection is made to the first of the very
+ *     addresses the {@link NetworkPolicy} checked, pinned in the route ({@link PinnedRoutes}): the
+ *     client never looks a name up itself, so a slow or hanging DNS server holds up neither the
+ *     thread that sends nor the client's I/O threads, only that attempt (within its deadline). TLS
+ *     still names (SNI) and verifies the host of the URL, and {@code Host} is that host. Never through a proxy: the route is always
  *     direct, whatever {@code http.proxyHost}, {@code java.net.useSystemProxies} or the default
  *     {@code ProxySelector} say, since a proxy would resolve and connect by itself, inside the network.</li>
  * <li>How long: an attempt has one deadline, {@code request-timeout}, for all of it, connect,
@@ -60,7 +75,12 @@ final class SubscriberClient implements AutoCloseable {
     record Response(int status, String retryAfter, byte[] excerpt) {
     }
 
+    /** Most lookups at once: one subscription has at most {@code max-in-flight} (4) of them. */
+    private static final int LOOKUPS = 32;
+
     private final CloseableHttpAsyncClient http;
+    private final VettedDnsResolver dns;
+    private final ThreadPoolExecutor lookups;
     private final ExecutorService completions;
     private final ScheduledThreadPoolExecutor deadlines;
     private final Duration deadline;
@@ -69,12 +89,15 @@ final class SubscriberClient implements AutoCloseable {
     SubscriberClient(NetworkPolicy network, DnsResolver dns, Duration connectTimeout, Duration deadline, int excerptLimit) {
         this.deadline = deadline;
         this.excerptLimit = excerptLimit;
+        this.dns = new VettedDnsResolver(dns, network);
+        this.lookups = new ThreadPoolExecutor(LOOKUPS, LOOKUPS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemons("delivery-dns-"));
+        this.lookups.allowCoreThreadTimeOut(true);
         this.completions = Executors.newFixedThreadPool(4, daemons("delivery-http-"));
         this.deadlines = new ScheduledThreadPoolExecutor(1, daemons("delivery-deadline-"));
         this.deadlines.setRemoveOnCancelPolicy(true); // an answered attempt leaves nothing behind
         this.http = HttpAsyncClients.custom()
                 .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
-                        .setDnsResolver(new VettedDnsResolver(dns, network))
+                        .setDnsResolver(PinnedRoutes.NO_LOOKUP)
                         .setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(SSLContexts.createSystemDefault()).build())
                         .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
@@ -84,7 +107,7 @@ final class SubscriberClient implements AutoCloseable {
                         .setMaxConnPerRoute(256)
                         .setMaxConnTotal(4096)
                         .build())
-                .setRoutePlanner(new DefaultRoutePlanner(DefaultSchemePortResolver.INSTANCE)) // direct, no proxy
+                .setRoutePlanner(new PinnedRoutes()) // direct, no proxy, to the address checked
                 .setDefaultRequestConfig(RequestConfig.custom().setConnectionRequestTimeout(Timeout.of(deadline)).build())
                 .setThreadFactory(daemons("delivery-io-"))
                 .disableRedirectHandling()
@@ -103,32 +126,92 @@ final class SubscriberClient implements AutoCloseable {
      */
     CompletableFuture<Response> send(SimpleHttpRequest request) {
         CompletableFuture<Response> answer = new CompletableFuture<>();
-        Future<Response> exchange = http.execute(SimpleRequestProducer.create(request), new LimitedBody(excerptLimit),
-                new FutureCallback<>() {
-                    @Override
-                    public void completed(Response response) {
-                        completions.execute(() -> answer.complete(response));
-                    }
-
-                    @Override
-                    public void failed(Exception failure) {
-                        completions.execute(() -> answer.completeExceptionally(failure));
-                    }
-
-                    @Override
-                    public void cancelled() {
-                        // only the deadline cancels, and it has completed the answer already
-                    }
-                });
+        AtomicReference<Future<Response>> exchange = new AtomicReference<>();
         ScheduledFuture<?> timeout = deadlines.schedule(() -> {
             if (!answer.isDone()) {
-                exchange.cancel(true); // closes the connection
+                Future<Response> sent = exchange.get();
+                if (sent != null) {
+                    sent.cancel(true); // closes the connection
+                }
                 completions.execute(() -> answer.completeExceptionally(
                         new TimeoutException("no complete response within " + deadline.toMillis() + " ms")));
             }
         }, deadline.toMillis(), TimeUnit.MILLISECONDS);
         answer.whenComplete((response, failure) -> timeout.cancel(false));
+        String host = request.getAuthority() == null ? null : request.getAuthority().getHostName();
+        lookups.execute(() -> {
+            InetAddress address;
+            try {
+                address = dns.resolve(host)[0];
+            } catch (Exception e) {
+                completions.execute(() -> answer.completeExceptionally(e));
+                return;
+            }
+            if (answer.isDone()) {
+                return; // the deadline passed during the lookup
+            }
+            HttpClientContext context = HttpClientContext.create();
+            context.setAttribute(PinnedRoutes.ADDRESS, address);
+            try {
+                exchange.set(http.execute(SimpleRequestProducer.create(request), new LimitedBody(excerptLimit), null, context,
+                    new FutureCallback<>() {
+                        @Override
+                        public void completed(Response response) {
+                            completions.execute(() -> answer.complete(response));
+                        }
+
+                        @Override
+                        public void failed(Exception failure) {
+                            completions.execute(() -> answer.completeExceptionally(failure));
+                        }
+
+                        @Override
+                        public void cancelled() {
+                            // only the deadline cancels, and it has completed the answer already
+                        }
+                    }));
+            } catch (RuntimeException e) {
+                completions.execute(() -> answer.completeExceptionally(e));
+                return;
+            }
+            if (answer.isDone()) {
+                exchange.get().cancel(true); // the deadline passed while it was handed over
+            }
+        });
         return answer;
+    }
+
+    /**
+     * Routes every request straight to the address its attempt looked up and checked (the context's
+     * {@link #ADDRESS}), under its own host name (SNI, certificate check): never through a proxy, and
+     * never to an address the client would look up by itself ({@link #NO_LOOKUP} refuses to).
+     */
+    static final class PinnedRoutes implements HttpRoutePlanner {
+
+        static final String ADDRESS = "io.tributary.vettedAddress";
+
+        /** The client's own resolver: never asked, since every route carries its address; refuses if it is. */
+        static final DnsResolver NO_LOOKUP = new DnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) throws UnknownHostException {
+                throw new UnknownHostException(host + ": not looked up by the client, only before the attempt");
+            }
+
+            @Override
+            public String resolveCanonicalHostname(String host) throws UnknownHostException {
+                throw new UnknownHostException(host);
+            }
+        };
+
+        @Override
+        public HttpRoute determineRoute(HttpHost target, HttpContext context) throws HttpException {
+            if (!(context.getAttribute(ADDRESS) instanceof InetAddress address)) {
+                throw new HttpException("no checked address for " + target);
+            }
+            HttpHost host = RoutingSupport.normalize(target, DefaultSchemePortResolver.INSTANCE);
+            return new HttpRoute(new HttpHost(host.getSchemeName(), address, host.getHostName(), host.getPort()), null,
+                    URIScheme.HTTPS.same(host.getSchemeName()));
+        }
     }
 
     /** Where {@link #send} completes: the delivery route goes on there. */
@@ -139,6 +222,7 @@ final class SubscriberClient implements AutoCloseable {
     @Override
     public void close() {
         http.close(CloseMode.IMMEDIATE);
+        lookups.shutdownNow();
         deadlines.shutdownNow();
         completions.shutdownNow();
     }

@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.DnsResolver;
@@ -100,6 +103,46 @@ class SubscriberClientTest {
 
         assertThat(dns.lookups).hasValue(2); // one lookup a connection, the one that was checked
         assertThat(subscriber.received()).isEmpty();
+    }
+
+    @Test
+    void aHangingLookupHoldsUpNeitherTheSenderNorAnotherSubscriber() throws Exception {
+        TestReceiver subscriber = opened(new TestReceiver());
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> askedBy = new CopyOnWriteArrayList<>();
+        DnsResolver hanging = new DnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) throws UnknownHostException {
+                askedBy.add(Thread.currentThread().getName());
+                if (host.equals("hanging.example")) {
+                    try {
+                        release.await(10, TimeUnit.SECONDS); // a DNS server that does not answer
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new UnknownHostException(host);
+                }
+                return SystemDefaultDnsResolver.INSTANCE.resolve(host);
+            }
+
+            @Override
+            public String resolveCanonicalHostname(String host) {
+                return host;
+            }
+        };
+        SubscriberClient client = client(new NetworkPolicy(List.of("127.0.0.1/32")), hanging, Duration.ofSeconds(20));
+        try {
+            CompletableFuture<SubscriberClient.Response> stuck = post(client, subscriber.url().replace("127.0.0.1", "hanging.example"));
+            CompletableFuture<SubscriberClient.Response> other = post(client, subscriber.url());
+
+            await().atMost(WAIT).until(other::isDone);
+            assertThat(other.get().status()).isEqualTo(200);
+            assertThat(stuck).as("still waiting for its lookup, which held up nothing else").isNotDone();
+            assertThat(askedBy).as("lookups run on threads of their own").isNotEmpty()
+                    .allMatch(thread -> thread.startsWith("delivery-dns-"));
+        } finally {
+            release.countDown();
+        }
     }
 
     /** Loopback and "this host" in the spellings the JDK resolver reads, reached through the system's resolver. */
