@@ -10,6 +10,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.mapping.EventNormalizer;
 import io.tributary.store.EventStore;
+import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -87,6 +88,8 @@ class IngestConfiguration {
                 ? sourceGate.obtain().beforeBody(request, java.time.Instant.now()) : null));
         registration.addUrlPatterns("/webhooks/*", "/api/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        // ASYNC: a body that arrives after its head is read without a thread, then the request goes on in a second dispatch.
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
         return registration;
     }
 }

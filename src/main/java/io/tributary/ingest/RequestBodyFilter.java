@@ -1,7 +1,14 @@
 package io.tributary.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.system.ArrivedBody;
+import io.tributary.system.ProblemException;
 import io.tributary.system.Problems;
+import io.tributary.system.UnreadBody;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -20,8 +27,8 @@ import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import io.tributary.system.ProblemException;
-import io.tributary.system.UnreadBody;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
 import org.apache.camel.StreamCache;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -41,6 +48,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class RequestBodyFilter extends OncePerRequestFilter {
 
     static final String RAW_BODY = "io.tributary.rawBody";
+    /** A body read without a thread, waiting for the request's second dispatch. */
+    private static final String LATE_BODY = "io.tributary.lateBody";
 
     private final long maxBytes;
     private final long readTimeoutNanos;
@@ -71,9 +80,25 @@ final class RequestBodyFilter extends OncePerRequestFilter {
         this.beforeBody = beforeBody;
     }
 
+    /** The second dispatch of a request whose body was read without a thread goes on from here. */
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (request.getDispatcherType() == DispatcherType.ASYNC) {
+            if (request.getAttribute(LATE_BODY) instanceof byte[] body) {
+                request.removeAttribute(LATE_BODY);
+                request.setAttribute(RAW_BODY, body);
+                chain.doFilter(new BufferedRequest(request, body), response);
+            } else {
+                chain.doFilter(request, response);
+            }
+            return;
+        }
         String contentType = request.getContentType();
         if (contentType != null && !isJsonLike(contentType)) {
             unread(request, response, 415, "Unsupported Media Type", "The request body must be JSON (application/json).");
@@ -90,6 +115,10 @@ final class RequestBodyFilter extends OncePerRequestFilter {
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
             tooLarge(request, response);
+            return;
+        }
+        if (ArrivedBody.stillComing(request)) {
+            readLater(request, response, declared);
             return;
         }
         byte[] body;
@@ -110,6 +139,89 @@ final class RequestBodyFilter extends OncePerRequestFilter {
         chain.doFilter(new BufferedRequest(request, body), response);
     }
 
+    /**
+     * Reads a body that has not all arrived without holding a thread: Tomcat calls back as its bytes
+     * come, and once all have, the request goes on in a second dispatch. A client that sends its head
+     * and then nothing, or trickles its body, so costs a connection, not a request thread, and is
+     * answered 408 at the body's deadline.
+     */
+    private void readLater(HttpServletRequest request, HttpServletResponse response, long declared) throws IOException {
+        AsyncContext async = request.startAsync(request, response);
+        async.setTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(readTimeoutNanos)));
+        LateBody late = new LateBody(request, response, async, declared);
+        async.addListener(late);
+        request.getInputStream().setReadListener(late);
+    }
+
+    /** A body arriving after its head, collected as Tomcat says bytes can be read; one answer, whatever comes first. */
+    private final class LateBody implements ReadListener, AsyncListener {
+        private final HttpServletRequest request;
+        private final HttpServletResponse response;
+        private final AsyncContext async;
+        private final java.io.ByteArrayOutputStream received;
+        private final byte[] buffer = new byte[8192];
+        private final AtomicBoolean answered = new AtomicBoolean();
+
+        LateBody(HttpServletRequest request, HttpServletResponse response, AsyncContext async, long declared) {
+            this.request = request;
+            this.response = response;
+            this.async = async;
+            this.received = new java.io.ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
+        }
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            ServletInputStream in = request.getInputStream();
+            while (!answered.get() && in.isReady()) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    return; // onAllDataRead comes next
+                }
+                received.write(buffer, 0, n);
+                if (received.size() > maxBytes && answered.compareAndSet(false, true)) {
+                    tooLarge(request, response);
+                    async.complete();
+                }
+            }
+        }
+
+        @Override
+        public void onAllDataRead() {
+            if (answered.compareAndSet(false, true)) {
+                request.setAttribute(LATE_BODY, received.toByteArray());
+                async.dispatch();
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            if (answered.compareAndSet(false, true)) {
+                async.complete(); // the client went away: nobody to answer
+            }
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) throws IOException {
+            if (answered.compareAndSet(false, true)) {
+                unread(request, response, 408, "Request Timeout", "The request body did not arrive in time.");
+                async.complete();
+            }
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            onError(event.getThrowable());
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
+    }
+
     /** The body exactly as received, as {@code byte[]}: what signatures are computed over. */
     static byte[] rawBody(HttpServletRequest request) {
         return request.getAttribute(RAW_BODY) instanceof byte[] body ? body : new byte[0];
@@ -120,11 +232,11 @@ final class RequestBodyFilter extends OncePerRequestFilter {
      * throw away per request), else at most {@code limit} bytes. A body longer than it declared
      * comes back longer, so the size check still sees it.
      *
-     * <p>Each read returns as soon as some bytes came (or after Tomcat's read timeout,
-     * {@code server.tomcat.connection-timeout}, of silence); a body still incomplete at
-     * {@code deadline} ({@link System#nanoTime()}) is given up ({@link ReadDeadline}), so a client that
-     * trickles its body holds a request thread for the deadline and one read timeout at most. A body
-     * that came in one piece costs one clock read.
+     * <p>Used on a body that came with its head (its bytes are in Tomcat's buffer: no read waits), or
+     * where the server does not say how much came. There each read returns as soon as some bytes
+     * came (or after Tomcat's read timeout, {@code server.tomcat.connection-timeout}, of silence); a
+     * body still incomplete at {@code deadline} ({@link System#nanoTime()}) is given up
+     * ({@link ReadDeadline}). A body that came in one piece costs one clock read.
      */
     private static byte[] read(InputStream in, long declared, long limit, long deadline) throws IOException {
         if (declared >= 0 && declared < limit) {

@@ -22,6 +22,12 @@ final class DirectDispatchFilter extends OncePerRequestFilter {
         this.engine = engine;
     }
 
+    /** A webhook whose body was read without a thread is served in its second dispatch. */
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {

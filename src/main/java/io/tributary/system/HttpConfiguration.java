@@ -1,5 +1,6 @@
 package io.tributary.system;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
 import org.apache.catalina.connector.Request;
@@ -34,19 +35,35 @@ class HttpConfiguration {
     FilterRegistrationBean<DirectDispatchFilter> directDispatchFilter(DirectPlatformHttpEngine engine) {
         var registration = new FilterRegistrationBean<>(new DirectDispatchFilter(engine));
         registration.setOrder(Ordered.LOWEST_PRECEDENCE);
+        // ASYNC: a webhook whose body was read without a thread comes back in a second dispatch.
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
         return registration;
     }
 
     /**
-     * A request answered without its body ({@link UnreadBody}) does not wait for it: Tomcat is told
-     * not to read the rest, and closes the connection after the answer. Without this, a refused
-     * request that declared a large body and sent none held its request thread until the read timeout.
+     * Tells the application what Tomcat knows of a request's body before anyone reads it: how much of
+     * it has arrived ({@link ArrivedBody}), and how not to read the rest ({@link UnreadBody}). A
+     * request answered without its body does not wait for it: Tomcat is told not to read the rest, and
+     * closes the connection after the answer. Without this, a refused request that declared a large
+     * body and sent none held its request thread until the read timeout.
      */
     @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> unreadBodiesAreNotSwallowed() {
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> requestBodiesAsTomcatHasThem() {
         return factory -> factory.addContextValves(new ValveBase(true) {
             @Override
             public void invoke(Request request, Response response) throws IOException, ServletException {
+                long length = request.getContentLengthLong();
+                if (length > 0) {
+                    // Bytes of the body in Tomcat's buffer already (read with the head): asked without a socket read.
+                    request.getCoyoteRequest().action(ActionCode.AVAILABLE, Boolean.FALSE);
+                    if (request.getCoyoteRequest().getAvailable() < length) {
+                        request.setAttribute(ArrivedBody.STILL_COMING, Boolean.TRUE);
+                    }
+                    request.setAttribute(UnreadBody.CONTAINER_REQUEST, request.getCoyoteRequest());
+                } else if (length < 0 && request.getHeader("Transfer-Encoding") != null) {
+                    request.setAttribute(ArrivedBody.STILL_COMING, Boolean.TRUE); // chunked: read as it comes
+                    request.setAttribute(UnreadBody.CONTAINER_REQUEST, request.getCoyoteRequest());
+                }
                 try {
                     getNext().invoke(request, response);
                 } finally {

@@ -1,5 +1,7 @@
 package io.tributary.system;
 
+import org.apache.coyote.ActionCode;
+
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
@@ -11,11 +13,20 @@ import jakarta.servlet.http.HttpServletRequest;
 public final class UnreadBody {
 
     static final String ATTRIBUTE = "io.tributary.bodyUnread";
+    /** Tomcat's own request, where the valve of {@link HttpConfiguration} leaves it. */
+    static final String CONTAINER_REQUEST = "io.tributary.containerRequest";
 
     private UnreadBody() {
     }
 
+    /**
+     * Marks the request; on Tomcat, also tells it at once not to read the rest of the body, so this
+     * holds for an answer given outside the request's first dispatch (a body read asynchronously).
+     */
     public static void mark(HttpServletRequest request) {
         request.setAttribute(ATTRIBUTE, Boolean.TRUE);
+        if (request.getAttribute(CONTAINER_REQUEST) instanceof org.apache.coyote.Request tomcat) {
+            tomcat.action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+        }
     }
 }

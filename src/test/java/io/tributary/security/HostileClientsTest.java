@@ -107,6 +107,35 @@ class HostileClientsTest {
     }
 
     /**
+     * More clients than Tomcat has request threads (200) send an admitted head and then nothing: they
+     * hold connections, not threads, so an honest webhook behind them is answered at once, not after
+     * the read timeout (4 s here) frees a thread; each of them gets its 408 at the body deadline.
+     */
+    @Test
+    void clientsSilentAfterTheirHeadHoldNoRequestThread() throws Exception {
+        java.util.List<RawHttp> silent = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 220; i++) {
+                silent.add(new RawHttp(port, Duration.ofSeconds(10)).head("POST /webhooks/mailstand/tok HTTP/1.1",
+                        "Host: 127.0.0.1", "Content-Type: application/json", "X-Webhook-Token: the-token",
+                        i % 2 == 0 ? "Content-Length: 500" : "Transfer-Encoding: chunked"));
+            }
+            java.net.http.HttpResponse<String> honest = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/webhooks/mailstand/demo"))
+                            .timeout(Duration.ofSeconds(3)).header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(click())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(honest.statusCode()).as(honest.body()).isEqualTo(202);
+            for (RawHttp declared : silent.subList(0, 2)) { // one with a length, one chunked
+                String late = declared.response();
+                assertThat(RawHttp.status(late)).as(late).isEqualTo(408);
+            }
+        } finally {
+            silent.forEach(RawHttp::close);
+        }
+    }
+
+    /**
      * Requests refused for their source, address or credential declare a large body and never send it:
      * the answer comes without waiting for it (within the body deadline, far within Tomcat's read timeout).
      */
