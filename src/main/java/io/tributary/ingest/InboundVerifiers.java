@@ -204,7 +204,7 @@ final class InboundVerifiers {
                 return false;
             }
             try {
-                return Math.abs(now.getEpochSecond() - Long.parseLong(timestamp.trim())) <= tolerance.toSeconds();
+                return withinTolerance(Long.parseLong(timestamp.trim()), now, tolerance);
             } catch (NumberFormatException e) {
                 return false;
             }
@@ -222,7 +222,7 @@ final class InboundVerifiers {
             } catch (NumberFormatException e) {
                 return false;
             }
-            if (Math.abs(now.getEpochSecond() - seconds) > tolerance.toSeconds()) {
+            if (!withinTolerance(seconds, now, tolerance)) {
                 return false;
             }
             byte[] signed = concat((id + "." + seconds + ".").getBytes(StandardCharsets.UTF_8), request.body());
@@ -299,5 +299,14 @@ final class InboundVerifiers {
         System.arraycopy(a, 0, all, 0, a.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
+    }
+
+    /**
+     * The timestamp is at most {@code tolerance} from now, either way. Compared against the window's
+     * ends, not as {@code |now - ts|}, which overflows for a timestamp near {@code -2^63} and then passes.
+     */
+    static boolean withinTolerance(long seconds, Instant now, Duration tolerance) {
+        long at = now.getEpochSecond();
+        return seconds >= at - tolerance.toSeconds() && seconds <= at + tolerance.toSeconds();
     }
 }

@@ -77,4 +77,17 @@ class InboundVerifiersTest {
         };
         assertThat(token.verify(emptyToken, java.time.Instant.now())).isFalse();
     }
+
+    @Test
+    void aTimestampFarInThePastIsOutsideTheToleranceEvenWhereNowMinusItOverflows() {
+        java.time.Instant now = java.time.Instant.ofEpochSecond(1_764_000_000L);
+        java.time.Duration fiveMinutes = java.time.Duration.ofMinutes(5);
+        assertThat(InboundVerifiers.withinTolerance(now.getEpochSecond() - 300, now, fiveMinutes)).isTrue();
+        assertThat(InboundVerifiers.withinTolerance(now.getEpochSecond() + 300, now, fiveMinutes)).isTrue();
+        assertThat(InboundVerifiers.withinTolerance(now.getEpochSecond() - 301, now, fiveMinutes)).isFalse();
+        assertThat(InboundVerifiers.withinTolerance(now.getEpochSecond() + 301, now, fiveMinutes)).isFalse();
+        // now - ts overflows to Long.MIN_VALUE here, and Math.abs(Long.MIN_VALUE) is negative: within any tolerance
+        assertThat(InboundVerifiers.withinTolerance(Long.MIN_VALUE + now.getEpochSecond(), now, fiveMinutes)).isFalse();
+        assertThat(InboundVerifiers.withinTolerance(Long.MIN_VALUE, now, fiveMinutes)).isFalse();
+    }
 }
