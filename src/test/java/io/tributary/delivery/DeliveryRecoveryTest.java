@@ -52,6 +52,8 @@ class DeliveryRecoveryTest {
     EventStore events;
     @Autowired
     HazelcastInstance hazelcast;
+    @Autowired
+    org.springframework.scheduling.TaskScheduler scheduler;
 
     WebhookClient client;
     TestReceiver receiver;
@@ -93,6 +95,28 @@ class DeliveryRecoveryTest {
         assertThat(Duration.between(got.get(0).at(), got.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(2900));
         await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCEEDED".equals(status(deliveryId)));
         assertThat(inFlight.holds(deliveryId)).isFalse();
+    }
+
+    @Test
+    void aScheduledJobThatHangsDoesNotStopTheRecoveryPass() {
+        // As an hourly retention purge stuck on a slow database: the recovery pass still runs beside it.
+        java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        scheduler.schedule(() -> {
+            running.countDown();
+            try {
+                stuck.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, Instant.now());
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> running.getCount() == 0);
+            String deliveryId = strandedDelivery(hazelcast.getCluster().getLocalMember().getUuid().toString(), Duration.ofSeconds(60));
+            await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCEEDED".equals(status(deliveryId)));
+        } finally {
+            stuck.countDown();
+        }
     }
 
     @Test
