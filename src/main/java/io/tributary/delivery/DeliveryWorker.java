@@ -116,8 +116,31 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             filters.execute(() -> filterThenSend(exchange, callback, delivery, subscription, event));
             return false;
         }
-        lanes.submit(delivery.subscriptionId(), () -> send(exchange, callback, delivery, subscription, event));
+        lanes.submit(delivery.subscriptionId(), () -> sendWhenItsTurn(exchange, callback, delivery, event));
         return false;
+    }
+
+    /**
+     * A lane slot is free: the subscription is read again, since the delivery may have waited for its
+     * turn behind slow requests. A subscription paused meanwhile holds it, one deleted drops it, and a
+     * delivery claimed again meanwhile (a resume, another member) is left to that claim.
+     */
+    private void sendWhenItsTurn(Exchange exchange, AsyncCallback callback, Delivery delivery, ObjectNode event) {
+        String id = delivery.subscriptionId();
+        Subscription now = registry.current(id).orElse(null);
+        if (now == null || now.paused() || inFlight.get(new DeliveryJob(delivery.id(), delivery.claim())) == null) {
+            lanes.release(id);
+            if (now == null) {
+                log.info("delivery {} dropped: subscription deleted", delivery.id());
+                finish(callback, delivery, delivery.with(DeliveryStatus.EXHAUSTED, false, null), null);
+            } else if (now.paused()) {
+                finish(callback, delivery, delivery.with(DeliveryStatus.PENDING, true, null), null);
+            } else {
+                callback.done(false);
+            }
+            return;
+        }
+        send(exchange, callback, delivery, now, event);
     }
 
     /**
@@ -131,7 +154,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             SubscriptionRegistry.Decision decision = registry.decide(subscription.id(), event);
             if (decision.send()) {
                 Delivery decided = delivery.filterDecided(delivery.status(), false);
-                lanes.submit(delivery.subscriptionId(), () -> send(exchange, callback, decided, subscription, event));
+                lanes.submit(delivery.subscriptionId(), () -> sendWhenItsTurn(exchange, callback, decided, event));
             } else if (decision.holdReason() != null) {
                 finish(callback, delivery, delivery.filterDecided(DeliveryStatus.PENDING, true), null, decision.holdReason());
             } else {

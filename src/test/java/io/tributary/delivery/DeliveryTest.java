@@ -333,6 +333,40 @@ class DeliveryTest {
     }
 
     @Test
+    void sendsWaitingForTheirTurnAreHeldWhenTheSubscriptionIsPausedMeanwhile() {
+        java.util.concurrent.CountDownLatch slow = new java.util.concurrent.CountDownLatch(1);
+        TestReceiver receiver = receiver().answering(n -> {
+            if (n == 1) {
+                try {
+                    slow.await(10, java.util.concurrent.TimeUnit.SECONDS); // the first request is slow to answer
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Reply.of(200);
+        });
+        String tenant = tenant();
+        String subId = subscribe("{\"url\":\"%s\",\"tenants\":[\"%s\"]}".formatted(receiver.url(), tenant)).get("id").asText();
+        String first = postClick(tenant);
+        await().atMost(WAIT).until(() -> receiver.received().size() == 1);
+        String second = postClick(tenant); // waits for the one request in flight (max-in-flight 1)
+        String third = postClick(tenant);
+        assertThat(client.post("/api/v1/subscriptions/" + subId + "/pause", "").status()).isEqualTo(200);
+        slow.countDown();
+
+        for (String waiting : List.of(second, third)) {
+            await().atMost(WAIT).until(() -> client.get("/api/v1/events/" + EventKeys.of("mailstand", "demo", waiting) + "/deliveries")
+                    .json().at("/items/0/held").asBoolean());
+        }
+        assertThat(receiver.received()).as("nothing sent once paused").hasSize(1);
+        await().atMost(WAIT).until(() -> "SUCCEEDED".equals(client.get("/api/v1/events/" + EventKeys.of("mailstand", "demo", first)
+                + "/deliveries").json().at("/items/0/status").asText()));
+
+        client.post("/api/v1/subscriptions/" + subId + "/resume", "");
+        await().atMost(WAIT).until(() -> receiver.received().size() == 3);
+    }
+
+    @Test
     void rotatedSecretSignsBesideTheOldOneDuringTheGracePeriod() throws Exception {
         TestReceiver receiver = receiver();
         String tenant = tenant();
