@@ -183,6 +183,24 @@ public final class DeliveryDispatcher {
         return Math.max(released, takeDue(now, live, subscriptionId, leaseFrom(now)));
     }
 
+    /**
+     * At start: what was held for a pause that no longer is goes out at the next take. Configuration
+     * wins over a pause made through the API, so a declared subscription paused by hand is unpaused
+     * by a restart, and its held deliveries would otherwise wait for a resume nobody knows to make.
+     *
+     * @return how many deliveries it released
+     */
+    public int releaseUnpaused() {
+        Instant now = clock.instant();
+        int released = 0;
+        for (var subscription : registry.all()) {
+            if (!subscription.paused()) {
+                released += store.releasePauseHeld(subscription.id(), now);
+            }
+        }
+        return released;
+    }
+
     /** Sends a dead-lettered delivery again from the start of the retry schedule. */
     public Delivery replayDeadLetter(String id) {
         Instant now = clock.instant();

@@ -28,9 +28,19 @@ final class DeliveryRecovery implements MembershipListener {
         hazelcast.getCluster().addMembershipListener(this);
     }
 
+    /** After the runners (the declared subscriptions among them): held deliveries of unpaused subscriptions go, then a pass. */
     @EventListener(ApplicationReadyEvent.class)
     public void started() {
         ready = true;
+        try {
+            int released = dispatcher.releaseUnpaused();
+            if (released > 0) {
+                log.info("start: released {} deliveries held for subscriptions no longer paused", released);
+            }
+        } catch (RuntimeException e) {
+            log.warn("start: held deliveries of unpaused subscriptions not released ({}); a resume releases them",
+                    e.getClass().getSimpleName());
+        }
         recover("start");
     }
 

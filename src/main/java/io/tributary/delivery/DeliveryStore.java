@@ -221,6 +221,15 @@ public final class DeliveryStore {
                 + " AND status IN " + UNSETTLED + " AND (held = TRUE OR lease_owner IS NULL)", Timestamp.from(now), subscriptionId);
     }
 
+    /**
+     * Deliveries held for a pause of a subscription that is no longer paused go out now; those held
+     * because the filter could not decide ({@code held_reason}) stay held until a resume.
+     */
+    int releasePauseHeld(String subscriptionId, Instant now) {
+        return jdbc.update("UPDATE tributary_delivery SET held = FALSE, next_attempt_at = ? WHERE subscription_id = ? AND held = TRUE"
+                + " AND held_reason IS NULL AND status IN " + UNSETTLED, Timestamp.from(now), subscriptionId);
+    }
+
     Optional<Delivery> delivery(String id) {
         return jdbc.query("SELECT " + COLUMNS + " FROM tributary_delivery WHERE id = ?", (rows, n) -> delivery(rows), id)
                 .stream().findFirst();

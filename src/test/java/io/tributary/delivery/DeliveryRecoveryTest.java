@@ -54,6 +54,8 @@ class DeliveryRecoveryTest {
     HazelcastInstance hazelcast;
     @Autowired
     org.springframework.scheduling.TaskScheduler scheduler;
+    @Autowired
+    DeliveryRecovery recovery;
 
     WebhookClient client;
     TestReceiver receiver;
@@ -117,6 +119,21 @@ class DeliveryRecoveryTest {
         } finally {
             stuck.countDown();
         }
+    }
+
+    @Test
+    void atStartWhatWasHeldForAPauseThatIsNoLongerGoesOutAndWhatTheFilterHeldStays() {
+        // As after a restart that unpaused a declared subscription paused by hand: its deliveries are still held.
+        String pauseHeld = strandedDelivery(null, Duration.ZERO);
+        jdbc.update("UPDATE tributary_delivery SET held = TRUE, claim = 0 WHERE id = ?", pauseHeld);
+        String filterHeld = strandedDelivery(null, Duration.ZERO);
+        jdbc.update("UPDATE tributary_delivery SET held = TRUE, claim = 0, held_reason = 'filter failed: x' WHERE id = ?", filterHeld);
+
+        recovery.started();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCEEDED".equals(status(pauseHeld)));
+        assertThat(jdbc.queryForObject("SELECT held FROM tributary_delivery WHERE id = ?", Boolean.class, filterHeld))
+                .as("held by its filter: only a resume sends it").isTrue();
     }
 
     @Test
