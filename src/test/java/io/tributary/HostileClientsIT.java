@@ -98,26 +98,15 @@ class HostileClientsIT {
             }
             // More clients than Tomcat has request threads send an admitted head, then nothing (half of them
             // chunked): they hold connections, not threads; an honest webhook behind them is answered at once.
-            java.util.List<RawHttp> silent = new java.util.ArrayList<>();
-            try {
-                for (int i = 0; i < 220; i++) {
-                    silent.add(new RawHttp(port, Duration.ofSeconds(10)).head("POST /webhooks/mailstand/tok HTTP/1.1",
-                            "Host: 127.0.0.1", "Content-Type: application/json", "X-Webhook-Token: it-token",
-                            i % 2 == 0 ? "Content-Length: 500" : "Transfer-Encoding: chunked"));
-                }
-                java.net.http.HttpResponse<String> honest = java.net.http.HttpClient.newHttpClient().send(
-                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/webhooks/mailstand/open"))
-                                .timeout(Duration.ofSeconds(3)).header("Content-Type", "application/json")
-                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                                        "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"open\",\"to\":\"contact_1\"}")).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            try (SilentClients silent = new SilentClients(port, 220, "POST /webhooks/mailstand/tok HTTP/1.1",
+                    "Content-Type: application/json", "X-Webhook-Token: it-token")) {
+                java.net.http.HttpResponse<String> honest = SilentClients.post(port, "/webhooks/mailstand/open",
+                        "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"open\",\"to\":\"contact_1\"}", Duration.ofSeconds(3));
                 assertThat(honest.statusCode()).as(honest.body()).isEqualTo(202);
-                String late = silent.get(1).response();
+                String late = silent.answer(1);
                 assertThat(RawHttp.status(late)).as(late).isEqualTo(408);
             } catch (java.io.IOException | InterruptedException e) {
                 throw new AssertionError("the honest webhook behind the silent clients was not answered in time", e);
-            } finally {
-                silent.forEach(RawHttp::close);
             }
             WebhookClient.Answer ok = client.post("/webhooks/mailstand/tok",
                     "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"open\",\"to\":\"contact_1\"}", "X-Webhook-Token", "it-token");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tributary.RawHttp;
+import io.tributary.SilentClients;
 import io.tributary.TestReceiver;
 import io.tributary.TributaryTest;
 import io.tributary.WebhookClient;
@@ -113,25 +114,14 @@ class HostileClientsTest {
      */
     @Test
     void clientsSilentAfterTheirHeadHoldNoRequestThread() throws Exception {
-        java.util.List<RawHttp> silent = new java.util.ArrayList<>();
-        try {
-            for (int i = 0; i < 220; i++) {
-                silent.add(new RawHttp(port, Duration.ofSeconds(10)).head("POST /webhooks/mailstand/tok HTTP/1.1",
-                        "Host: 127.0.0.1", "Content-Type: application/json", "X-Webhook-Token: the-token",
-                        i % 2 == 0 ? "Content-Length: 500" : "Transfer-Encoding: chunked"));
-            }
-            java.net.http.HttpResponse<String> honest = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/webhooks/mailstand/demo"))
-                            .timeout(Duration.ofSeconds(3)).header("Content-Type", "application/json")
-                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(click())).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        try (SilentClients silent = new SilentClients(port, 220, "POST /webhooks/mailstand/tok HTTP/1.1",
+                "Content-Type: application/json", "X-Webhook-Token: the-token")) {
+            java.net.http.HttpResponse<String> honest = SilentClients.post(port, "/webhooks/mailstand/demo", click(), Duration.ofSeconds(3));
             assertThat(honest.statusCode()).as(honest.body()).isEqualTo(202);
-            for (RawHttp declared : silent.subList(0, 2)) { // one with a length, one chunked
-                String late = declared.response();
+            for (int i : new int[] {0, 1}) { // one with a length, one chunked
+                String late = silent.answer(i);
                 assertThat(RawHttp.status(late)).as(late).isEqualTo(408);
             }
-        } finally {
-            silent.forEach(RawHttp::close);
         }
     }
 
