@@ -29,7 +29,7 @@ class AdminAuthTest {
 
     @Test
     void apiRefusesMissingAndWrongTokens() {
-        for (String path : new String[] {"/api/v1/quarantine", "/api/v1/mappings", "/api/v1/events/x"}) {
+        for (String path : new String[] {"/api/v1/quarantine", "/api/v1/mappings", "/api/v1/events/x", "/api/openapi.json", "/api/docs"}) {
             Answer none = client.get(path);
             assertThat(none.status()).isEqualTo(401);
             assertThat(none.contentType()).startsWith("application/problem+json");
