@@ -66,7 +66,8 @@ public final class DeadLetters {
                     work.deadAlone(), null, null, subscription);
             store.recordAndWait(delivery.attempted(DeliveryStatus.EXHAUSTED, false, null), work.lastTry(), deadLetter, now);
             metrics.exhausted(delivery.subscriptionId());
-            log.warn("delivery {} exhausted after {} attempts: dead-lettered", delivery.id(), delivery.attemptCount() + 1);
+            DeliveryWorker.about(log.atWarn(), delivery, work.event())
+                    .log("delivery {} exhausted after {} attempts: dead-lettered", delivery.id(), delivery.attemptCount() + 1);
         } finally {
             inFlight.remove(delivery);
         }

@@ -5,6 +5,7 @@ import io.tributary.store.EventStore;
 import io.tributary.subscription.Subscription;
 import io.tributary.subscription.SubscriptionRegistry;
 import io.tributary.subscription.Subscriptions;
+import io.tributary.system.LogKeys;
 import io.tributary.system.NetworkPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,6 +24,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One delivery attempt, the step of {@code routes/delivery.camel.yaml}, and the one owner of a
@@ -95,7 +97,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
         ObjectNode event = work.event() != null ? work.event() : events.canonical(delivery.eventId()).orElse(null);
         if (subscription == null || event == null) {
             String gone = subscription == null ? "subscription deleted" : "event purged";
-            log.info("delivery {} dropped: {}", delivery.id(), gone);
+            about(log.atInfo(), delivery, event).log("delivery {} dropped: {}", delivery.id(), gone);
             finish(callback, delivery, delivery.with(DeliveryStatus.EXHAUSTED, false, null), null);
             return false;
         }
@@ -131,7 +133,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
         if (now == null || now.paused() || inFlight.get(new DeliveryJob(delivery.id(), delivery.claim())) == null) {
             lanes.release(id);
             if (now == null) {
-                log.info("delivery {} dropped: subscription deleted", delivery.id());
+                about(log.atInfo(), delivery, event).log("delivery {} dropped: subscription deleted", delivery.id());
                 finish(callback, delivery, delivery.with(DeliveryStatus.EXHAUSTED, false, null), null);
             } else if (now.paused()) {
                 finish(callback, delivery, delivery.with(DeliveryStatus.PENDING, true, null), null);
@@ -151,7 +153,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
     private void filterThenSend(Exchange exchange, AsyncCallback callback, Delivery delivery, Subscription subscription,
                                 ObjectNode event) {
         try {
-            SubscriptionRegistry.Decision decision = registry.decide(subscription.id(), event);
+            SubscriptionRegistry.Decision decision = registry.decide(subscription.id(), delivery.eventId(), event);
             if (decision.send()) {
                 Delivery decided = delivery.filterDecided(delivery.status(), false);
                 lanes.submit(delivery.subscriptionId(), () -> sendWhenItsTurn(exchange, callback, decided, event));
@@ -190,7 +192,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             NetworkPolicy.Refused refused = refusal(failure);
             if (refused != null) {
                 // Never sent: no schedule would make the address acceptable. Straight to the dead letters.
-                log.warn("delivery {} refused: {}", delivery.id(), refused.getMessage());
+                about(log.atWarn(), delivery, event).log("delivery {} refused: {}", delivery.id(), refused.getMessage());
                 toDeadLetters(exchange, delivery, event,
                         new DeliveryAttempt(number, started, null, durationMs, null, refused.getMessage(), null), refused.getMessage());
                 callback.done(false);
@@ -210,7 +212,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             if (status != null && status == 410) {
                 // The subscriber says the endpoint is gone for good: stop, but keep the event for a resume.
                 subscriptions.pause(subscription.id(), "gone");
-                log.warn("subscription {} answered 410 Gone: paused", subscription.id());
+                about(log.atWarn(), delivery, event).log("subscription {} answered 410 Gone: paused", subscription.id());
                 finish(callback, delivery, delivery.attempted(DeliveryStatus.PENDING, true, null),
                         new DeliveryAttempt(number, started, status, durationMs, excerpt, null, null));
                 return;
@@ -219,7 +221,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             boolean pause = failed >= properties.pauseAfterFailures();
             if (pause) {
                 subscriptions.pause(subscription.id(), "failing");
-                log.warn("subscription {} paused after {} consecutive failed attempts", subscription.id(), failed);
+                about(log.atWarn(), delivery, event).log("subscription {} paused after {} consecutive failed attempts", subscription.id(), failed);
             }
             List<Duration> schedule = properties.retrySchedule();
             if (number >= schedule.size()) {
@@ -304,7 +306,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
     private void drop(Delivery delivery, Throwable why) {
         inFlight.remove(delivery);
         if (why != null) {
-            log.warn("delivery {}: its outcome was not recorded ({}); it goes out again from its last recorded state",
+            about(log.atWarn(), delivery, null).log("delivery {}: its outcome was not recorded ({}); it goes out again from its last recorded state",
                     delivery.id(), why.getClass().getSimpleName());
         }
     }
@@ -368,5 +370,10 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         String message = cause.getMessage();
         return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    /** The line with the delivery's event, its source (when the event is at hand) and subscription, for structured logs. */
+    static LoggingEventBuilder about(LoggingEventBuilder line, Delivery delivery, ObjectNode event) {
+        return LogKeys.about(line, delivery.eventId(), event == null ? null : event.path("source").asText(null), delivery.subscriptionId());
     }
 }

@@ -15,6 +15,7 @@ import io.tributary.store.QuarantineEntry;
 import io.tributary.store.ReceivedPayload;
 import io.tributary.store.StoreUnavailable;
 import io.tributary.store.StoredEvent;
+import io.tributary.system.LogKeys;
 import io.tributary.system.ProblemException;
 import io.tributary.system.Problems;
 import jakarta.servlet.http.HttpServletRequest;
@@ -165,7 +166,8 @@ public final class WebhookIngestor {
                     exchange.getVariable(SOURCE_TENANT, String.class), received));
             answer.put("status", "quarantined").put("reason", q.reason().code());
             metrics.count(received.provider(), "quarantined");
-            log.info("quarantined {} from {}/{}: {}", key, received.provider(), received.sourceId(), q.reason().code());
+            LogKeys.about(log.atInfo(), key, LogKeys.source(received.provider(), received.sourceId()), null)
+                    .log("quarantined {} from {}/{}: {}", key, received.provider(), received.sourceId(), q.reason().code());
         }
         respond(exchange, 202, "application/json", answer);
     }
@@ -182,6 +184,9 @@ public final class WebhookIngestor {
     /** The route's error handler: a problem document, never a stack trace. */
     public void reject(Exchange exchange) {
         String provider = exchange.getVariable("provider", String.class);
+        ReceivedPayload received = exchange.getVariable(RECEIVED, ReceivedPayload.class);
+        String key = exchange.getVariable(KEY, String.class);
+        String source = received == null ? null : LogKeys.source(received.provider(), received.sourceId());
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
         ObjectNode problem;
@@ -192,12 +197,12 @@ public final class WebhookIngestor {
             metrics.count(provider, "rejected");
         } else if (e instanceof StoreUnavailable unavailable) {
             // Nothing acknowledged: the provider retries. Whatever commits later is found by recovery.
-            log.warn("webhook for {} not stored: {}", provider, unavailable.getMessage());
+            LogKeys.about(log.atWarn(), key, source, null).log("webhook for {} not stored: {}", provider, unavailable.getMessage());
             problem = Problems.of(503, "Service Unavailable", "The event could not be stored now; retry later.", path);
             retryAfter = RETRY_AFTER_SECONDS;
             metrics.count(provider, "unavailable");
         } else {
-            log.error("webhook for {} failed", provider, e);
+            LogKeys.about(log.atError(), key, source, null).setCause(e).log("webhook for {} failed", provider);
             problem = Problems.of(500, "Internal Server Error", "The event was not accepted; retry later.", path);
             metrics.count(provider, "failed");
         }

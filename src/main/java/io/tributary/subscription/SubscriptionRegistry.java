@@ -15,6 +15,7 @@ import io.tributary.system.CpuClock;
 import io.tributary.system.JsonataBudget;
 import io.tributary.system.JsonataBudgetExceeded;
 import io.tributary.system.JsonataExpression;
+import io.tributary.system.LogKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -182,7 +183,7 @@ public final class SubscriptionRegistry {
      * Runs a subscription's filter for a delivery that has yet to decide, under the full budget, on the
      * delivery's thread. A filter that is quick here is tried at ingest again.
      */
-    public Decision decide(String subscriptionId, ObjectNode event) {
+    public Decision decide(String subscriptionId, String eventKey, ObjectNode event) {
         Compiled c = compiled.get(subscriptionId);
         if (c == null || c.filter() == null) {
             return Decision.SEND;
@@ -195,9 +196,9 @@ public final class SubscriptionRegistry {
             }
             return result.isBoolean() && result.booleanValue() ? Decision.SEND : Decision.SKIP;
         } catch (JsonataBudgetExceeded e) {
-            return held(c, "budget", "filter over its budget: " + e.getMessage(), event);
+            return held(c, "budget", "filter over its budget: " + e.getMessage(), eventKey, event);
         } catch (Exception e) {
-            return held(c, "error", "filter failed: " + e.getMessage(), event);
+            return held(c, "error", "filter failed: " + e.getMessage(), eventKey, event);
         }
     }
 
@@ -205,10 +206,11 @@ public final class SubscriptionRegistry {
      * A delivery held because the filter could not tell; counted. The log names the cause only: the
      * reason, kept with the delivery, may quote a value of the event.
      */
-    private Decision held(Compiled c, String cause, String reason, ObjectNode event) {
+    private Decision held(Compiled c, String cause, String reason, String eventKey, ObjectNode event) {
         String id = c.subscription().id();
         meters.counter("tributary.filter.failures", "subscription", id, "cause", cause).increment();
-        log.warn("delivery of {} to {} held: its filter {}", event.path("id").asText(), id,
+        LogKeys.about(log.atWarn(), eventKey, event.path("source").asText(null), id).log("delivery of {} to {} held: its filter {}",
+                eventKey, id,
                 "budget".equals(cause) ? "went over its budget" : "failed");
         return new Decision(false, reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason);
     }
