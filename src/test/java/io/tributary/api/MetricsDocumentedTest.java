@@ -1,0 +1,64 @@
+package io.tributary.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.TributaryTest;
+import io.tributary.WebhookClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** Every metric of Tributary's own that the application exposes is in the README, with every one of its labels. */
+@TributaryTest
+class MetricsDocumentedTest {
+
+    private static final Pattern SAMPLE = Pattern.compile("^(tributary_[a-z_]+?)(_total|_count|_sum|_max|_bucket)?(\\{([^}]*)})? ",
+            Pattern.MULTILINE);
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_]+)=\"");
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void everyExposedTributaryMetricAndLabelIsInTheReadme() throws Exception {
+        WebhookClient client = new WebhookClient(port);
+        // Some of each kind: accepted, quarantined, refused.
+        client.post("/webhooks/mailstand/demo", "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"open\",\"to\":\"contact_1\"}");
+        client.post("/webhooks/mailstand/demo", "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"no_such_event\"}");
+        client.post("/webhooks/mailstand/no-such-source", "{}");
+
+        String exposition = client.get("/actuator/prometheus").body();
+        Map<String, Set<String>> exposed = new TreeMap<>();
+        Matcher sample = SAMPLE.matcher(exposition);
+        while (sample.find()) {
+            String name = sample.group(1) + (sample.group(2) != null && sample.group(2).equals("_total") ? "_total" : "");
+            Set<String> labels = exposed.computeIfAbsent(name, n -> new TreeSet<>());
+            if (sample.group(4) != null) {
+                Matcher label = LABEL.matcher(sample.group(4));
+                while (label.find()) {
+                    if (!label.group(1).equals("quantile") && !label.group(1).equals("le")) { // Prometheus's own for distributions
+                        labels.add(label.group(1));
+                    }
+                }
+            }
+        }
+        assertThat(exposed).as("Tributary's metrics exposed").containsKeys("tributary_ingest_events_total", "tributary_journal_commit_seconds");
+
+        String readme = Files.readString(Path.of("README.md"));
+        exposed.forEach((name, labels) -> {
+            String row = readme.lines().filter(line -> line.startsWith("| `" + name + "`")).findFirst().orElse(null);
+            assertThat(row).as("README row for " + name).isNotNull();
+            for (String label : labels) {
+                assertThat(row).as("README row for " + name + " names its label " + label).contains("`" + label + "`");
+            }
+        });
+    }
+}
