@@ -61,4 +61,25 @@ class MetricsDocumentedTest {
             }
         });
     }
+
+    /** The Grafana dashboard in docker/ charts only metrics that exist (those the README lists). */
+    @Test
+    void theDashboardChartsOnlyDocumentedMetrics() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        com.fasterxml.jackson.databind.JsonNode dashboard = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Path.of("docker/grafana-dashboard.json").toFile());
+        Set<String> charted = new TreeSet<>();
+        for (com.fasterxml.jackson.databind.JsonNode panel : dashboard.get("panels")) {
+            for (com.fasterxml.jackson.databind.JsonNode target : panel.get("targets")) {
+                Matcher name = Pattern.compile("tributary_[a-z_]+").matcher(target.get("expr").asText());
+                while (name.find()) {
+                    charted.add(name.group().replaceAll("_(count|sum|max|bucket)$", ""));
+                }
+            }
+        }
+        assertThat(charted).hasSizeGreaterThan(5);
+        for (String name : charted) {
+            assertThat(readme).as("the README lists " + name).contains("| `" + name + "`");
+        }
+    }
 }
