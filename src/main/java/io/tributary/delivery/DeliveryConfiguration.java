@@ -11,6 +11,7 @@ import io.tributary.store.Journal;
 import io.tributary.subscription.SubscriptionRegistry;
 import io.tributary.subscription.Subscriptions;
 import io.tributary.system.NetworkPolicy;
+import io.tributary.system.Tracing;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -78,13 +79,13 @@ class DeliveryConfiguration {
     DeliveryWorker deliveryWorker(DeliveryStore store, EventStore events, InFlight inFlight, SubscriptionRegistry registry,
                                   Subscriptions subscriptions, SubscriberClient subscriberClient, DeliveryMetrics metrics,
                                   DeliveryFailures failures, DeliveryProperties properties, ObjectMapper json,
-                                  ObjectProvider<BuildProperties> build, HazelcastInstance hazelcast) {
+                                  ObjectProvider<BuildProperties> build, HazelcastInstance hazelcast, Tracing tracing) {
         BuildProperties info = build.getIfAvailable();
         String userAgent = "Tributary/" + (info == null ? "dev" : info.getVersion());
         return new DeliveryWorker(store, events, inFlight, registry, subscriptions,
                 new OutboundRequests(json, userAgent), subscriberClient,
                 new SubscriberLanes(properties.maxInFlight()), metrics, failures, properties, member(hazelcast),
-                filterThreads(), Clock.systemUTC());
+                filterThreads(), tracing, Clock.systemUTC());
     }
 
     /**
@@ -115,10 +116,10 @@ class DeliveryConfiguration {
     @Bean
     DeliveryDispatcher deliveryDispatcher(SubscriptionRegistry registry, DeliveryStore store, InFlight inFlight,
                                           ProducerTemplate template, DeliveryFailures failures, HazelcastInstance hazelcast,
-                                          DeliveryProperties properties) {
+                                          DeliveryProperties properties, Tracing tracing) {
         return new DeliveryDispatcher(registry, store, inFlight, template, failures, member(hazelcast),
                 () -> hazelcast.getCluster().getMembers().stream().map(m -> m.getUuid().toString()).collect(Collectors.toSet()),
-                properties.lease(), Clock.systemUTC());
+                properties.lease(), tracing, Clock.systemUTC());
     }
 
     @Bean

@@ -1,10 +1,12 @@
 package io.tributary.delivery;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.tracing.TraceContext;
 import io.tributary.store.Companions;
 import io.tributary.store.EventStore;
 import io.tributary.subscription.SubscriptionRegistry;
 import io.tributary.system.ProblemException;
+import io.tributary.system.Tracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +47,7 @@ public final class DeliveryDispatcher {
     private final String member;
     private final Supplier<Set<String>> liveMembers;
     private final Duration lease;
+    private final Tracing tracing;
     private final Clock clock;
 
     /**
@@ -52,7 +55,8 @@ public final class DeliveryDispatcher {
      * @param liveMembers the ids of the cluster's members now: a lease held by any other is taken over
      */
     DeliveryDispatcher(SubscriptionRegistry registry, DeliveryStore store, InFlight inFlight, ProducerTemplate template,
-                       DeliveryFailures failures, String member, Supplier<Set<String>> liveMembers, Duration lease, Clock clock) {
+                       DeliveryFailures failures, String member, Supplier<Set<String>> liveMembers, Duration lease, Tracing tracing,
+                       Clock clock) {
         this.registry = registry;
         this.store = store;
         this.inFlight = inFlight;
@@ -61,6 +65,7 @@ public final class DeliveryDispatcher {
         this.member = member;
         this.liveMembers = liveMembers;
         this.lease = lease;
+        this.tracing = tracing;
         this.clock = clock;
     }
 
@@ -99,7 +104,8 @@ public final class DeliveryDispatcher {
             planned.add(Delivery.pending(eventId, m.subscription().id(), m.subscription().paused(), m.filterPending(), now));
         }
         List<Delivery> active = planned.stream().filter(d -> !d.held()).toList();
-        active.forEach(d -> inFlight.put(d, event));
+        TraceContext trace = tracing.current();
+        active.forEach(d -> inFlight.put(d, event, trace));
         return new Companions(store.inserts(planned, member, leaseFrom(now)), committed -> {
             if (committed) {
                 active.forEach(this::send);

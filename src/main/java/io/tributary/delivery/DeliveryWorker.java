@@ -1,12 +1,14 @@
 package io.tributary.delivery;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.tracing.Span;
 import io.tributary.store.EventStore;
 import io.tributary.subscription.Subscription;
 import io.tributary.subscription.SubscriptionRegistry;
 import io.tributary.subscription.Subscriptions;
 import io.tributary.system.LogKeys;
 import io.tributary.system.NetworkPolicy;
+import io.tributary.system.Tracing;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -56,6 +59,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
      * threads of their own, so a slow filter holds up no queue that other subscriptions' deliveries use.
      */
     private final Executor filters;
+    private final Tracing tracing;
     private final SubscriberLanes lanes;
     private final DeliveryMetrics metrics;
     private final DeliveryFailures failures;
@@ -66,7 +70,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
     DeliveryWorker(DeliveryStore store, EventStore events, InFlight inFlight, SubscriptionRegistry registry,
                    Subscriptions subscriptions, OutboundRequests requests, SubscriberClient http, SubscriberLanes lanes,
                    DeliveryMetrics metrics, DeliveryFailures failures, DeliveryProperties properties,
-                   String member, Executor filters, Clock clock) {
+                   String member, Executor filters, Tracing tracing, Clock clock) {
         this.store = store;
         this.events = events;
         this.inFlight = inFlight;
@@ -81,6 +85,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
         this.properties = properties;
         this.member = member;
         this.filters = filters;
+        this.tracing = tracing;
         this.clock = clock;
     }
 
@@ -170,13 +175,22 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
 
     private void send(Exchange exchange, AsyncCallback callback, Delivery delivery, Subscription subscription, ObjectNode event) {
         Instant started = clock.instant();
+        Span span = null;
         try {
-            http.send(requests.build(delivery.eventId(), event, subscription, started))
-                    .whenComplete((response, failure) -> {
-                        lanes.release(subscription.id());
-                        settle(exchange, callback, delivery, subscription, event, started, response, failure);
-                    });
+            SimpleHttpRequest request = requests.build(delivery.eventId(), event, subscription, started);
+            InFlight.Work work = inFlight.get(new DeliveryJob(delivery.id(), delivery.claim()));
+            span = tracing.startAndPropagate("tributary.delivery.attempt", work == null ? null : work.trace(), request::setHeader);
+            if (span != null) {
+                span.tag("tributary.event", delivery.eventId()).tag("tributary.subscription", subscription.id());
+            }
+            Span attempt = span;
+            http.send(request).whenComplete((response, failure) -> {
+                Tracing.end(attempt, response == null ? null : response.status(), failure);
+                lanes.release(subscription.id());
+                settle(exchange, callback, delivery, subscription, event, started, response, failure);
+            });
         } catch (RuntimeException e) {
+            Tracing.end(span, null, e);
             lanes.release(subscription.id());
             settle(exchange, callback, delivery, subscription, event, started, null, e);
         }
@@ -313,7 +327,8 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
 
     /** Leaves the attempt that spent the schedule for the dead-letter channel to record. */
     private void toDeadLetters(Exchange exchange, Delivery delivery, ObjectNode event, DeliveryAttempt attempt, String reason) {
-        inFlight.put(new InFlight.Work(delivery, event, attempt, reason));
+        InFlight.Work before = inFlight.get(new DeliveryJob(delivery.id(), delivery.claim()));
+        inFlight.put(new InFlight.Work(delivery, event, attempt, reason, before == null ? null : before.trace()));
         exchange.setException(new DeliveryExhausted("delivery " + delivery.id() + ": " + reason));
     }
 

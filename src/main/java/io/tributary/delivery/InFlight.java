@@ -1,6 +1,7 @@
 package io.tributary.delivery;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.tracing.TraceContext;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,14 +20,22 @@ final class InFlight {
      * @param event     the canonical event, read once per claim; never logged
      * @param lastTry   the attempt that spent the schedule, waiting for the dead-letter channel to record it
      * @param deadAlone why it went to the dead letters without an attempt being recorded by the worker
+     * @param trace     the trace of the webhook request that brought the event, when tracing is on and
+     *                  this member accepted it; its attempts' spans join it
      */
-    record Work(Delivery delivery, ObjectNode event, DeliveryAttempt lastTry, String deadAlone) {
+    record Work(Delivery delivery, ObjectNode event, DeliveryAttempt lastTry, String deadAlone, TraceContext trace) {
     }
 
     private final ConcurrentHashMap<String, Work> work = new ConcurrentHashMap<>();
 
+    /** The delivery's work now; the trace it was accepted in, if any, stays with it. */
     void put(Delivery delivery, ObjectNode event) {
-        work.put(delivery.id(), new Work(delivery, event, null, null));
+        work.compute(delivery.id(), (id, before) -> new Work(delivery, event, null, null, before == null ? null : before.trace()));
+    }
+
+    /** A new event's delivery, in the trace of the request that accepted it (null when none). */
+    void put(Delivery delivery, ObjectNode event, TraceContext trace) {
+        work.put(delivery.id(), new Work(delivery, event, null, null, trace));
     }
 
     void put(Work w) {

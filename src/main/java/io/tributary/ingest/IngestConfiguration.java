@@ -10,6 +10,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.mapping.EventNormalizer;
 import io.tributary.store.EventStore;
+import io.tributary.system.Tracing;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
@@ -67,8 +68,10 @@ class IngestConfiguration {
 
     @Bean
     WebhookIngestor webhookIngestor(SourceProperties sources, SourceGate gate, EventNormalizer normalizer,
-                                    PayloadParser parser, EventStore store, MeterRegistry meters, ObjectMapper json) {
-        return new WebhookIngestor(sources, gate, normalizer, parser, store, new IngestMetrics(meters), json, Clock.systemUTC());
+                                    PayloadParser parser, EventStore store, MeterRegistry meters, ObjectMapper json,
+                                    Tracing tracing) {
+        return new WebhookIngestor(sources, gate, normalizer, parser, store, new IngestMetrics(meters), json, tracing,
+                Clock.systemUTC());
     }
 
     @Bean

@@ -18,6 +18,7 @@ import io.tributary.store.StoredEvent;
 import io.tributary.system.LogKeys;
 import io.tributary.system.ProblemException;
 import io.tributary.system.Problems;
+import io.tributary.system.Tracing;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -70,10 +71,11 @@ public final class WebhookIngestor {
     private final EventStore store;
     private final IngestMetrics metrics;
     private final ObjectMapper json;
+    private final Tracing tracing;
     private final Clock clock;
 
     WebhookIngestor(SourceProperties sources, SourceGate gate, EventNormalizer normalizer, PayloadParser parser,
-                    EventStore store, IngestMetrics metrics, ObjectMapper json, Clock clock) {
+                    EventStore store, IngestMetrics metrics, ObjectMapper json, Tracing tracing, Clock clock) {
         this.sources = sources.sources();
         this.gate = gate;
         this.normalizer = normalizer;
@@ -81,6 +83,7 @@ public final class WebhookIngestor {
         this.store = store;
         this.metrics = metrics;
         this.json = json;
+        this.tracing = tracing;
         this.clock = clock;
     }
 
@@ -111,8 +114,8 @@ public final class WebhookIngestor {
         }
         ReceivedPayload received = new ReceivedPayload(provider, sourceId, key, now,
                 headersOf(request, source.auth()), new String(body, StandardCharsets.UTF_8));
-        Normalization result = bound(source, normalizer.normalize(
-                new EventContext(provider, sourceId, source.tenant(), key, payload, received.receivedAt())));
+        EventContext context = new EventContext(provider, sourceId, source.tenant(), key, payload, received.receivedAt());
+        Normalization result = bound(source, tracing.inSpan("tributary.mapping", () -> normalizer.normalize(context)));
         exchange.setVariable(NORMALIZATION, result);
         if (result instanceof Normalized n) {
             exchange.setVariable(CANONICAL_EVENT, n.event());
@@ -154,7 +157,8 @@ public final class WebhookIngestor {
         ObjectNode answer = json.createObjectNode().put("id", result.id()).put("key", key);
         if (result instanceof Normalized n) {
             Companions with = exchange.getVariable(EventStore.WITH_EVENT, Companions.class);
-            if (!store.saveNew(new StoredEvent(key, n.event(), received), with == null ? Companions.NONE : with)) {
+            StoredEvent stored = new StoredEvent(key, n.event(), received);
+            if (!tracing.inSpan("tributary.store", () -> store.saveNew(stored, with == null ? Companions.NONE : with))) {
                 duplicate(exchange);
                 return;
             }

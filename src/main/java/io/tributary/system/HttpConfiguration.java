@@ -1,5 +1,7 @@
 package io.tributary.system;
 
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
@@ -7,6 +9,7 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
 import org.apache.coyote.ActionCode;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -28,6 +31,14 @@ class HttpConfiguration {
     @Bean("platform-http-engine")
     DirectPlatformHttpEngine platformHttpEngine(Environment environment) {
         return new DirectPlatformHttpEngine(Integer.parseInt(environment.getProperty("server.port", "8080")));
+    }
+
+    /** Spans and traceparent when management.tracing.enabled (Spring Boot then makes a tracer); off otherwise. */
+    @Bean
+    Tracing tracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+        Tracer t = tracer.getIfAvailable();
+        Propagator p = propagator.getIfAvailable();
+        return t == null || p == null ? Tracing.OFF : new Tracing(t, p);
     }
 
     /** Last of the filters: everything before it (readiness, body limits, HTTP metrics) sees the request first. */
