@@ -9,8 +9,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Locale;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -23,6 +21,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@code Origin} name this machine: a web page the operator visits can neither rebind its own name to
  * 127.0.0.1 nor post across sites to it.
  *
+ * <p>A logged-in console page ({@link ConsoleSession}) stands for the token: it may read, and change
+ * what it carries its session's CSRF token for.
+ *
  * <p>An admin API request that has a body must say it is {@code application/json}, else 415 before
  * anything reads it: a form or {@code text/plain} post is what a browser sends across sites without
  * asking first.
@@ -31,8 +32,7 @@ final class AdminAuthFilter extends OncePerRequestFilter {
 
     private static final String BEARER = "Bearer ";
 
-    /** The token's bytes; a secret, never logged. */
-    private final byte[] token;
+    private final AdminCredential token;
     private final boolean loopbackWithoutToken;
     private final String health;
     private final ObjectMapper json;
@@ -42,8 +42,8 @@ final class AdminAuthFilter extends OncePerRequestFilter {
      * @param loopbackWithoutToken first-run only: local calls need no token
      * @param actuatorBasePath     where actuator lives ({@code /actuator}); its health stays open
      */
-    AdminAuthFilter(byte[] token, boolean loopbackWithoutToken, String actuatorBasePath, ObjectMapper json) {
-        this.token = token.clone();
+    AdminAuthFilter(AdminCredential token, boolean loopbackWithoutToken, String actuatorBasePath, ObjectMapper json) {
+        this.token = token;
         this.loopbackWithoutToken = loopbackWithoutToken;
         this.health = actuatorBasePath + "/health";
         this.json = json;
@@ -70,7 +70,13 @@ final class AdminAuthFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String authorization = request.getHeader("Authorization");
-        if (authorization == null && loopbackWithoutToken && isLoopback(request.getRemoteAddr())) {
+        if (authorization == null && ConsoleSession.loggedIn(request)) {
+            if (!ConsoleSession.admits(request)) {
+                Problems.write(json, request, response, 403, "Forbidden",
+                        "A console request that changes something must carry its session's " + ConsoleSession.CSRF_HEADER + ".");
+                return;
+            }
+        } else if (authorization == null && loopbackWithoutToken && isLoopback(request.getRemoteAddr())) {
             if (!namesThisMachine(request.getHeader("Host"), false) || !namesThisMachine(request.getHeader("Origin"), true)) {
                 Problems.write(json, request, response, 403, "Forbidden",
                         "Without a token the admin API answers only requests addressed to localhost, 127.0.0.1 or [::1].");
@@ -89,10 +95,8 @@ final class AdminAuthFilter extends OncePerRequestFilter {
     }
 
     private boolean isValid(String authorization) {
-        byte[] given = authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8)
-                : new byte[0];
-        return MessageDigest.isEqual(given, token);
+        boolean bearer = authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length());
+        return token.matches(bearer ? authorization.substring(BEARER.length()).trim() : "") && bearer;
     }
 
     private static boolean isLoopback(String address) {

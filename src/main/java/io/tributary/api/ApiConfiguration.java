@@ -16,12 +16,15 @@ class ApiConfiguration {
     private static final Logger log = LoggerFactory.getLogger(ApiConfiguration.class);
 
     /**
-     * @param dataDir          where a generated admin token is kept ({@code tributary.store.data-dir})
      * @param actuatorBasePath actuator's path, all of it guarded but health
      */
     @Bean
-    FilterRegistrationBean<AdminAuthFilter> adminAuthFilter(AdminProperties properties, ObjectMapper json,
-                                                            @Value("${tributary.store.data-dir:./data}") Path dataDir,
+    AdminCredential adminCredential(AdminProperties properties, @Value("${tributary.store.data-dir:./data}") Path dataDir) {
+        return new AdminCredential(AdminToken.resolve(properties, dataDir));
+    }
+
+    @Bean
+    FilterRegistrationBean<AdminAuthFilter> adminAuthFilter(AdminProperties properties, AdminCredential credential, ObjectMapper json,
                                                             @Value("${management.endpoints.web.base-path:/actuator}") String actuatorBasePath) {
         // A token the operator set is always asked for, first run or not.
         boolean loopbackWithoutToken = properties.loopbackWithoutToken() && !properties.hasToken();
@@ -29,10 +32,19 @@ class ApiConfiguration {
             log.warn("First-run mode (tributary.admin.loopback-without-token): the admin API and actuator answer clients on "
                     + "this machine without a token. Never run it so behind a proxy or sidecar on this host.");
         }
-        var filter = new AdminAuthFilter(AdminToken.resolve(properties, dataDir), loopbackWithoutToken, actuatorBasePath, json);
+        var filter = new AdminAuthFilter(credential, loopbackWithoutToken, actuatorBasePath, json);
         var registration = new FilterRegistrationBean<>(filter);
         registration.addUrlPatterns("/api/*", actuatorBasePath, actuatorBasePath + "/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE); // before anything reads the body
+        return registration;
+    }
+
+    /** The console's pages behind its login ({@link ConsoleFilter}); the login itself is {@link ConsoleController}'s. */
+    @Bean
+    FilterRegistrationBean<ConsoleFilter> consoleFilter() {
+        var registration = new FilterRegistrationBean<>(new ConsoleFilter());
+        registration.addUrlPatterns("/console", "/console/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
     }
 }

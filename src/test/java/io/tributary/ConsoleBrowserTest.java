@@ -1,0 +1,120 @@
+package io.tributary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * The console in a real browser (Debian's headless Chromium, through chromium-driver): the login, the
+ * overview, pausing and resuming a subscription from it, logout. Screenshots go to target/console/.
+ */
+@TributaryTest
+@TestPropertySource(properties = "tributary.admin.token=browser-admin-token-0123456789")
+class ConsoleBrowserTest {
+
+    private static final String TOKEN = "browser-admin-token-0123456789";
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @LocalServerPort
+    int port;
+    WebDriver browser;
+
+    @BeforeEach
+    void browser() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(System.getProperty("chromium.binary", "/usr/bin/chromium"));
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(System.getProperty("chromium.driver", "/usr/bin/chromedriver"))).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void close() {
+        browser.quit();
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    private void screenshot(String name) throws Exception {
+        Path dir = Path.of("target", "console");
+        Files.createDirectories(dir);
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private void logIn(String token) {
+        WebElement field = browser.findElement(By.id("token"));
+        field.clear();
+        field.sendKeys(token);
+        browser.findElement(By.id("login")).click();
+    }
+
+    @Test
+    void logInSeeTheOverviewPauseAndResumeASubscriptionLogOut() throws Exception {
+        WebhookClient api = new WebhookClient(port);
+        String subscription = api.post("/api/v1/subscriptions", "{\"url\":\"https://example.com/" + UUID.randomUUID() + "\"}",
+                "Authorization", "Bearer " + TOKEN).json().get("id").asText();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.ignoring(StaleElementReferenceException.class); // the page redraws a table after each change
+
+        browser.get(url("/console"));
+        wait.until(ExpectedConditions.urlContains("/console/login"));
+        screenshot("login");
+        logIn("not-the-token");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("failed")));
+
+        logIn(TOKEN);
+        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+        Cookie session = browser.manage().getCookieNamed("TRIBUTARY_CONSOLE");
+        assertThat(session.isHttpOnly()).isTrue();
+        assertThat(session.getSameSite()).isEqualTo("Strict");
+
+        By row = By.xpath("//table[@id='subscriptions']//tr[td[1][text()='" + subscription + "']]");
+        wait.until(ExpectedConditions.presenceOfElementLocated(row));
+        screenshot("overview");
+        wait.until(d -> {
+            d.findElement(row).findElement(By.cssSelector("button.pause")).click();
+            return true;
+        });
+        wait.until(d -> d.findElement(row).getText().contains("paused"));
+        assertThat(api.get("/api/v1/subscriptions/" + subscription, "Authorization", "Bearer " + TOKEN).json().get("paused").asBoolean())
+                .isTrue();
+        wait.until(d -> {
+            d.findElement(row).findElement(By.cssSelector("button.resume")).click();
+            return true;
+        });
+        wait.until(d -> d.findElement(row).getText().contains("active"));
+        assertThat(api.get("/api/v1/subscriptions/" + subscription, "Authorization", "Bearer " + TOKEN).json().get("paused").asBoolean())
+                .isFalse();
+
+        browser.findElement(By.id("logout")).click();
+        wait.until(ExpectedConditions.urlContains("/console/login"));
+        browser.get(url("/console/"));
+        wait.until(ExpectedConditions.urlContains("/console/login"));
+    }
+}
