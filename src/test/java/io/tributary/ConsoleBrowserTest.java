@@ -28,7 +28,8 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * The console in a real browser (Debian's headless Chromium, through chromium-driver): the login, the
- * overview, pausing and resuming a subscription from it, logout. Screenshots go to target/console/.
+ * overview, pausing and resuming a subscription from it, the API's description, logout. Screenshots go
+ * to target/console/.
  */
 @TributaryTest
 @TestPropertySource(properties = "tributary.admin.token=browser-admin-token-0123456789")
@@ -111,6 +112,14 @@ class ConsoleBrowserTest {
         wait.until(d -> d.findElement(row).getText().contains("active"));
         assertThat(api.get("/api/v1/subscriptions/" + subscription, "Authorization", "Bearer " + TOKEN).json().get("paused").asBoolean())
                 .isFalse();
+
+        // The API's browsable description opens with the same login.
+        browser.get(url("/api/docs"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".opblock")));
+        assertThat(browser.getPageSource()).contains("/api/v1/subscriptions");
+        screenshot("api-docs");
+        browser.get(url("/console/"));
+        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
 
         browser.findElement(By.id("logout")).click();
         wait.until(ExpectedConditions.urlContains("/console/login"));

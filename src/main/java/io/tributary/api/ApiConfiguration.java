@@ -1,10 +1,17 @@
 package io.tributary.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -46,5 +53,18 @@ class ApiConfiguration {
         registration.addUrlPatterns("/console", "/console/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
+    }
+
+    /** What /api/openapi.json says of the API as a whole: its name, version, and that it takes the admin token as a bearer. */
+    @Bean
+    OpenAPI adminApiDescription(ObjectProvider<BuildProperties> build) {
+        BuildProperties info = build.getIfAvailable();
+        return new OpenAPI()
+                .info(new Info().title("Tributary admin API").version(info == null ? "dev" : info.getVersion())
+                        .description("Events, quarantine, subscriptions, dead letters and mappings of a Tributary node. "
+                                + "Every call needs the admin token as a bearer, or a console login."))
+                .components(new Components().addSecuritySchemes("admin-token",
+                        new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")))
+                .addSecurityItem(new SecurityRequirement().addList("admin-token"));
     }
 }

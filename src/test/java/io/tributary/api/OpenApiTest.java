@@ -33,6 +33,8 @@ class OpenApiTest {
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         JsonNode document = answer.json();
         assertThat(document.get("openapi").asText()).startsWith("3.");
+        assertThat(document.at("/info/title").asText()).isEqualTo("Tributary admin API");
+        assertThat(document.at("/components/securitySchemes/admin-token/scheme").asText()).isEqualTo("bearer");
 
         Set<String> served = new TreeSet<>();
         mappings.getHandlerMethods().forEach((info, method) -> info.getPatternValues().stream()
