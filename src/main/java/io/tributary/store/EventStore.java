@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -115,6 +116,58 @@ public final class EventStore {
                     return Optional.of(new StoredEvent(rows.getString(1), (ObjectNode) read(rows.getString(2)),
                             received(rows, 3)));
                 }, id);
+    }
+
+    /**
+     * Accepted events that meet the query, newest first (time of receipt, then key): a page of at most
+     * {@code limit}; the next page starts after the last one's {@link EventSummary#cursor()}. Each
+     * criterion is one of the indexed columns, so a search stays fast with millions of events.
+     */
+    public List<EventSummary> search(EventQuery q) {
+        StringBuilder sql = new StringBuilder("SELECT id, canonical, type, provider, source_id, tenant, subject, event_time, recorded_at"
+                + " FROM tributary_event WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (!q.keys().isEmpty()) {
+            sql.append(" AND id IN (").append(String.join(", ", Collections.nCopies(q.keys().size(), "?"))).append(')');
+            args.addAll(q.keys());
+        }
+        if (q.type() != null && q.type().endsWith(".*")) {
+            sql.append(" AND type LIKE ? ESCAPE '!'");
+            args.add(q.type().substring(0, q.type().length() - 1).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+        } else if (q.type() != null) {
+            sql.append(" AND type = ?");
+            args.add(q.type());
+        }
+        equal(sql, args, "provider", q.provider());
+        equal(sql, args, "source_id", q.sourceId());
+        equal(sql, args, "tenant", q.tenant() == null ? null : Columns.cut(q.tenant(), 200));
+        equal(sql, args, "subject", q.subject() == null ? null : Columns.cut(q.subject(), 200));
+        if (q.from() != null) {
+            sql.append(" AND recorded_at >= ?");
+            args.add(Timestamp.from(q.from()));
+        }
+        if (q.to() != null) {
+            sql.append(" AND recorded_at < ?");
+            args.add(Timestamp.from(q.to()));
+        }
+        if (q.after() != null) {
+            Timestamp at = Timestamp.from(q.after().recordedAt());
+            sql.append(" AND (recorded_at < ? OR (recorded_at = ? AND id < ?))");
+            args.add(at);
+            args.add(at);
+            args.add(q.after().key());
+        }
+        sql.append(" ORDER BY recorded_at DESC, id DESC FETCH FIRST ").append(Math.max(1, q.limit())).append(" ROWS ONLY");
+        return jdbc.query(sql.toString(), (rows, n) -> new EventSummary(rows.getString(1), read(rows.getString(2)).path("id").asText(),
+                rows.getString(3), rows.getString(4), rows.getString(5), rows.getString(6), rows.getString(7),
+                Columns.instant(rows.getTimestamp(8)), Columns.instant(rows.getTimestamp(9))), args.toArray());
+    }
+
+    private static void equal(StringBuilder sql, List<Object> args, String column, String value) {
+        if (value != null) {
+            sql.append(" AND ").append(column).append(" = ?");
+            args.add(value);
+        }
     }
 
     /** The canonical event alone, for a delivery that was not handed it. */

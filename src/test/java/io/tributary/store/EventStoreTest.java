@@ -64,6 +64,45 @@ class EventStoreTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void eventsAreSearchedOnTheirColumnsNewestFirstAPageAtATime(String name, DataSource db) throws Exception {
+        JdbcTemplate jdbc = new JdbcTemplate(db);
+        try (Journal journal = new Journal(db, new SimpleMeterRegistry(), Duration.ofSeconds(30))) {
+            EventStore store = new EventStore(jdbc, journal, SqlDialect.of(db), JSON);
+            String tenant = "t-" + java.util.UUID.randomUUID();
+            Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            String[] types = {"message.clicked", "message.opened", "contact.created", "messageXclicked", "message.clicked"};
+            for (int i = 0; i < types.length; i++) {
+                ObjectNode event = JSON.createObjectNode().put("id", "evt_s" + i).put("type", types[i]).put("tenant", tenant)
+                        .put("subject", i % 2 == 0 ? "contact_even" : "contact_odd").put("provider", i == 2 ? "dailystory" : "mailstand");
+                assertThat(store.saveNew(new StoredEvent(tenant + ".s" + i, event, new ReceivedPayload(i == 2 ? "dailystory" : "mailstand",
+                        "demo", null, start.plusSeconds(i), Map.of(), "{}")), Companions.NONE)).isTrue();
+            }
+            java.util.function.Function<EventQuery, List<String>> keys = q -> store.search(q).stream().map(EventSummary::key).toList();
+
+            assertThat(keys.apply(new EventQuery(null, "message.*", null, null, tenant, null, null, null, null, 10)))
+                    .as("a prefix: messageXclicked is not message.*").containsExactly(tenant + ".s4", tenant + ".s1", tenant + ".s0");
+            assertThat(keys.apply(new EventQuery(null, "message.clicked", "mailstand", "demo", tenant, "contact_even", null, null, null, 10)))
+                    .containsExactly(tenant + ".s4", tenant + ".s0");
+            assertThat(keys.apply(new EventQuery(null, null, "dailystory", null, tenant, null, null, null, null, 10)))
+                    .containsExactly(tenant + ".s2");
+            assertThat(keys.apply(new EventQuery(null, null, null, null, tenant, null, start.plusSeconds(1), start.plusSeconds(3), null, 10)))
+                    .as("from included, to excluded").containsExactly(tenant + ".s2", tenant + ".s1");
+            assertThat(keys.apply(new EventQuery(List.of(tenant + ".s3", "nope"), null, null, null, null, null, null, null, null, 10)))
+                    .containsExactly(tenant + ".s3");
+
+            List<EventSummary> first = store.search(new EventQuery(null, null, null, null, tenant, null, null, null, null, 2));
+            List<EventSummary> second = store.search(new EventQuery(null, null, null, null, tenant, null, null, null,
+                    EventSummary.Cursor.decode(first.get(1).cursor().encode()), 2));
+            List<EventSummary> third = store.search(new EventQuery(null, null, null, null, tenant, null, null, null, second.get(1).cursor(), 2));
+            assertThat(java.util.stream.Stream.of(first, second, third).flatMap(List::stream).map(EventSummary::key))
+                    .containsExactly(tenant + ".s4", tenant + ".s3", tenant + ".s2", tenant + ".s1", tenant + ".s0");
+            assertThat(first.get(0).id()).isEqualTo("evt_s4");
+            assertThat(first.get(0).recordedAt()).isEqualTo(start.plusSeconds(4));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void quarantineIsKeptOnceListedNewestFirstAndReleased(String name, DataSource db) throws Exception {
         try (Journal journal = new Journal(db, new SimpleMeterRegistry(), Duration.ofSeconds(30))) {
             EventStore store = new EventStore(new JdbcTemplate(db), journal, SqlDialect.of(db), JSON);
