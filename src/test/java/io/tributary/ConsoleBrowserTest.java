@@ -32,7 +32,8 @@ import org.springframework.test.context.TestPropertySource;
  * to target/console/.
  */
 @TributaryTest
-@TestPropertySource(properties = "tributary.admin.token=browser-admin-token-0123456789")
+@TestPropertySource(properties = {"tributary.admin.token=browser-admin-token-0123456789",
+        "tributary.delivery.allowed-networks=127.0.0.0/8"})
 class ConsoleBrowserTest {
 
     private static final String TOKEN = "browser-admin-token-0123456789";
@@ -125,5 +126,39 @@ class ConsoleBrowserTest {
         wait.until(ExpectedConditions.urlContains("/console/login"));
         browser.get(url("/console/"));
         wait.until(ExpectedConditions.urlContains("/console/login"));
+    }
+
+    @Test
+    void findAnEventByItsTenantAndSeeItBesideItsPayloadAndDeliveries() throws Exception {
+        WebhookClient api = new WebhookClient(port);
+        String tenant = "t-" + UUID.randomUUID();
+        try (TestReceiver subscriber = new TestReceiver()) {
+            api.post("/api/v1/subscriptions", "{\"url\":\"" + subscriber.url() + "\",\"tenants\":[\"" + tenant + "\"]}",
+                    "Authorization", "Bearer " + TOKEN);
+            String key = api.post("/webhooks/mailstand/demo", "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"click\",\"workspace_id\":\""
+                    + tenant + "\",\"to\":\"contact_1\",\"subject\":\"Zoë's offer\",\"created_at\":1654703617}").json().get("key").asText();
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> subscriber.received().size() == 1);
+            WebDriverWait wait = new WebDriverWait(browser, WAIT);
+            wait.ignoring(StaleElementReferenceException.class);
+
+            browser.get(url("/console/login"));
+            logIn(TOKEN);
+            wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+            browser.findElement(By.linkText("Events")).click();
+            wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+            WebElement tenantField = browser.findElement(By.name("tenant"));
+            tenantField.sendKeys(tenant);
+            browser.findElement(By.id("find")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.linkText(key)));
+            assertThat(browser.findElements(By.cssSelector("#events tbody tr"))).hasSize(1);
+            screenshot("events");
+
+            browser.findElement(By.linkText(key)).click();
+            wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+            assertThat(browser.findElement(By.id("canonical")).getText()).contains("message.clicked").contains("Zoë's offer");
+            assertThat(browser.findElement(By.id("payload")).getText()).contains("\"type\": \"click\"").contains(tenant);
+            assertThat(browser.findElement(By.id("deliveries")).getText()).contains("SUCCEEDED").contains("200");
+            screenshot("event");
+        }
     }
 }
