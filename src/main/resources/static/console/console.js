@@ -37,6 +37,25 @@ function fill(tableId, items, columns) {
   }
 }
 
+/** The bar every page has: the name, the pages, logout. */
+function header() {
+  const bar = document.querySelector('header');
+  const title = document.createElement('h1');
+  title.textContent = 'Tributary';
+  const nav = document.createElement('nav');
+  for (const [text, href] of [['Overview', '/console/'], ['Events', '/console/events.html']]) {
+    const link = document.createElement('a');
+    link.href = href;
+    link.textContent = text;
+    nav.appendChild(link);
+  }
+  const logout = document.createElement('button');
+  logout.id = 'logout';
+  logout.type = 'button';
+  logout.textContent = 'Log out';
+  bar.replaceChildren(title, nav, logout);
+}
+
 /** Runs a page's own start once the session's CSRF token is known; marks the body loaded after it. */
 async function consolePage(startPage) {
   const session = await fetch('/console/session', {credentials: 'same-origin'});
@@ -45,6 +64,7 @@ async function consolePage(startPage) {
     return;
   }
   csrf = (await session.json()).csrf;
+  header();
   document.getElementById('logout').addEventListener('click', async () => {
     await api('/console/logout', {method: 'POST'});
     location.assign('/console/login');
