@@ -2,6 +2,7 @@ package io.tributary.delivery;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
 import io.tributary.store.EventStore;
 import io.tributary.subscription.Subscription;
 import io.tributary.subscription.SubscriptionRegistry;
@@ -135,7 +136,8 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
     private void sendWhenItsTurn(Exchange exchange, AsyncCallback callback, Delivery delivery, ObjectNode event) {
         String id = delivery.subscriptionId();
         Subscription now = registry.current(id).orElse(null);
-        if (now == null || now.paused() || inFlight.get(new DeliveryJob(delivery.id(), delivery.claim())) == null) {
+        InFlight.Work work = inFlight.get(new DeliveryJob(delivery.id(), delivery.claim()));
+        if (now == null || now.paused() || work == null) {
             lanes.release(id);
             if (now == null) {
                 about(log.atInfo(), delivery, event).log("delivery {} dropped: subscription deleted", delivery.id());
@@ -147,7 +149,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             }
             return;
         }
-        send(exchange, callback, delivery, now, event);
+        send(exchange, callback, delivery, now, event, work.trace());
     }
 
     /**
@@ -173,13 +175,14 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
         }
     }
 
-    private void send(Exchange exchange, AsyncCallback callback, Delivery delivery, Subscription subscription, ObjectNode event) {
+    /** @param trace the trace of the request that brought the event, which the attempt's span joins, or null */
+    private void send(Exchange exchange, AsyncCallback callback, Delivery delivery, Subscription subscription, ObjectNode event,
+                      TraceContext trace) {
         Instant started = clock.instant();
         Span span = null;
         try {
             SimpleHttpRequest request = requests.build(delivery.eventId(), event, subscription, started);
-            InFlight.Work work = inFlight.get(new DeliveryJob(delivery.id(), delivery.claim()));
-            span = tracing.startAndPropagate("tributary.delivery.attempt", work == null ? null : work.trace(), request::setHeader);
+            span = tracing.startAndPropagate("tributary.delivery.attempt", trace, request::setHeader);
             if (span != null) {
                 span.tag("tributary.event", delivery.eventId()).tag("tributary.subscription", subscription.id());
             }
