@@ -92,8 +92,7 @@ final class RequestBodyFilter extends OncePerRequestFilter {
         if (request.getDispatcherType() == DispatcherType.ASYNC) {
             if (request.getAttribute(LATE_BODY) instanceof byte[] body) {
                 request.removeAttribute(LATE_BODY);
-                request.setAttribute(RAW_BODY, body);
-                chain.doFilter(new BufferedRequest(request, body), response);
+                withBody(request, response, chain, body);
             } else {
                 chain.doFilter(request, response);
             }
@@ -135,6 +134,12 @@ final class RequestBodyFilter extends OncePerRequestFilter {
             tooLarge(request, response);
             return;
         }
+        withBody(request, response, chain, body);
+    }
+
+    /** The request goes on with its body kept ({@link #RAW_BODY}) and readable again by whoever asks. */
+    private static void withBody(HttpServletRequest request, HttpServletResponse response, FilterChain chain, byte[] body)
+            throws ServletException, IOException {
         request.setAttribute(RAW_BODY, body);
         chain.doFilter(new BufferedRequest(request, body), response);
     }
