@@ -37,13 +37,32 @@ function fill(tableId, items, columns) {
   }
 }
 
+/** JSON (a value, or text that parses) indented for reading; anything else as it is. */
+function pretty(text) {
+  try {
+    return JSON.stringify(typeof text === 'string' ? JSON.parse(text) : text, null, 2);
+  } catch (notJson) {
+    return String(text);
+  }
+}
+
+/** A button that runs {@code action} when clicked. */
+function button(text, className, action) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = text;
+  b.className = className;
+  b.addEventListener('click', action);
+  return b;
+}
+
 /** The bar every page has: the name, the pages, logout. */
 function header() {
   const bar = document.querySelector('header');
   const title = document.createElement('h1');
   title.textContent = 'Tributary';
   const nav = document.createElement('nav');
-  for (const [text, href] of [['Overview', '/console/'], ['Events', '/console/events.html']]) {
+  for (const [text, href] of [['Overview', '/console/'], ['Events', '/console/events.html'], ['Quarantine', '/console/quarantine.html']]) {
     const link = document.createElement('a');
     link.href = href;
     link.textContent = text;

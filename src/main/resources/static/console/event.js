@@ -1,14 +1,6 @@
 // One event: the canonical event beside the provider's payload and headers, and every delivery with its attempts.
 'use strict';
 
-function pretty(text) {
-  try {
-    return JSON.stringify(typeof text === 'string' ? JSON.parse(text) : text, null, 2);
-  } catch (notJson) {
-    return String(text);
-  }
-}
-
 consolePage(async () => {
   const key = new URLSearchParams(location.search).get('key');
   document.getElementById('key').textContent = key;

@@ -32,7 +32,12 @@ async function quarantine() {
     (row, q) => cell(row, q.provider),
     (row, q) => cell(row, q.sourceId),
     (row, q) => cell(row, q.reason),
-    (row, q) => cell(row, q.id),
+    (row, q) => {
+      const link = document.createElement('a');
+      link.href = '/console/quarantine.html?key=' + encodeURIComponent(q.id);
+      link.textContent = q.id;
+      cell(row, '').appendChild(link);
+    },
   ]);
 }
 

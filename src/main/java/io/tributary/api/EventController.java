@@ -9,10 +9,12 @@ import io.tributary.mapping.Normalization;
 import io.tributary.mapping.Normalization.Quarantined;
 import io.tributary.store.EventStore;
 import io.tributary.store.QuarantineEntry;
+import io.tributary.store.QuarantineGroup;
 import io.tributary.store.ReceivedPayload;
 import io.tributary.system.ProblemException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -51,23 +53,67 @@ class EventController {
     /** The last refused webhook requests: when, source, reason, client address; never the body. */
     @GetMapping("/api/v1/rejections")
     ObjectNode rejections(@RequestParam(defaultValue = "100") int limit) {
-        if (limit < 1 || limit > 1000) {
-            throw ProblemException.badRequest("limit must be between 1 and 1000.");
-        }
+        checkLimit(limit);
         ObjectNode page = json.createObjectNode();
         page.putArray("items").addAll(rejectionLog.latest(limit));
         return page;
     }
 
+    /** Quarantined payloads, newest first; of one provider, one reason, or both. */
     @GetMapping("/api/v1/quarantine")
-    ObjectNode quarantine(@RequestParam(defaultValue = "100") int limit) {
+    ObjectNode quarantine(@RequestParam(required = false) String provider, @RequestParam(required = false) String reason,
+                          @RequestParam(defaultValue = "100") int limit) {
+        checkLimit(limit);
+        ObjectNode page = json.createObjectNode();
+        var items = page.putArray("items");
+        store.quarantined(provider, checkReason(reason), limit).forEach(q -> items.add(view(q)));
+        return page;
+    }
+
+    /** The quarantine by provider and reason, with counts: the largest group first. */
+    @GetMapping("/api/v1/quarantine/groups")
+    QuarantineGroups quarantineGroups() {
+        return new QuarantineGroups(store.quarantineGroups());
+    }
+
+    record QuarantineGroups(List<QuarantineGroup> items) {
+    }
+
+    /**
+     * Replays a group (a provider, a reason, or both; at most {@code limit}, newest first) through the
+     * current mappings, each payload in its own transaction: a result per entry, and the totals.
+     */
+    @PostMapping("/api/v1/quarantine/replay")
+    ReplayReport replayAll(@RequestParam(required = false) String provider, @RequestParam(required = false) String reason,
+                           @RequestParam(defaultValue = "100") int limit) {
+        checkLimit(limit);
+        List<QuarantineReplay.Outcome> items = replay.replayAll(provider, checkReason(reason), limit, dispatcher::plan);
+        return new ReplayReport(items.size(), count(items, "accepted"), count(items, "quarantined"), items);
+    }
+
+    /** What a bulk replay did: how many it tried, how many became events, how many failed again; then each. */
+    record ReplayReport(int replayed, int accepted, int quarantined, List<QuarantineReplay.Outcome> items) {
+    }
+
+    private static int count(List<QuarantineReplay.Outcome> items, String status) {
+        return (int) items.stream().filter(o -> o.status().equals(status)).count();
+    }
+
+    private static void checkLimit(int limit) {
         if (limit < 1 || limit > 1000) {
             throw ProblemException.badRequest("limit must be between 1 and 1000.");
         }
-        ObjectNode page = json.createObjectNode();
-        var items = page.putArray("items");
-        store.quarantined(limit).forEach(q -> items.add(view(q)));
-        return page;
+    }
+
+    private static String checkReason(String reason) {
+        if (reason == null) {
+            return null;
+        }
+        try {
+            return Normalization.Reason.ofCode(reason).code();
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("reason must be one of unmapped, mapping_error, invalid.");
+        }
     }
 
     @GetMapping("/api/v1/quarantine/{id}")

@@ -13,6 +13,8 @@ import io.tributary.store.ReceivedPayload;
 import io.tributary.store.StoredEvent;
 import io.tributary.system.ProblemException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiFunction;
 import org.apache.camel.spi.IdempotentRepository;
 
@@ -36,6 +38,37 @@ public final class QuarantineReplay {
         this.normalizer = normalizer;
         this.parser = parser;
         this.dedup = dedup;
+    }
+
+    /** What replaying one quarantined payload came to: {@code accepted}, {@code quarantined} (with the new reason) or {@code gone}. */
+    public record Outcome(String id, String status, String reason, String detail) {
+
+        static Outcome of(Normalization result) {
+            return result instanceof Quarantined q
+                    ? new Outcome(result.id(), "quarantined", q.reason().code(), q.detail())
+                    : new Outcome(result.id(), "accepted", null, null);
+        }
+    }
+
+    /**
+     * Replays the quarantined payloads of one provider and reason (either may be null for any), at
+     * most {@code limit} of them, each in its own transaction as {@link #replay} does: one that fails
+     * again stays, one another replay took already is {@code gone}.
+     */
+    public List<Outcome> replayAll(String provider, String reason, int limit, BiFunction<String, ObjectNode, Companions> plan) {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (QuarantineEntry entry : store.quarantined(provider, reason, limit)) {
+            try {
+                Outcome outcome = Outcome.of(replay(entry.id(), plan));
+                outcomes.add(new Outcome(entry.id(), outcome.status(), outcome.reason(), outcome.detail()));
+            } catch (ProblemException gone) {
+                if (gone.status() != 404) {
+                    throw gone;
+                }
+                outcomes.add(new Outcome(entry.id(), "gone", null, gone.getMessage()));
+            }
+        }
+        return outcomes;
     }
 
     /**

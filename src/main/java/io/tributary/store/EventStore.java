@@ -242,8 +242,28 @@ public final class EventStore {
 
     /** Quarantined payloads, newest first. */
     public List<QuarantineEntry> quarantined(int limit) {
-        return jdbc.query(QUARANTINE_SELECT + " ORDER BY received_at DESC, id FETCH FIRST " + limit + " ROWS ONLY",
-                (rows, n) -> quarantineEntry(rows));
+        return quarantined(null, null, limit);
+    }
+
+    /**
+     * Quarantined payloads of one provider, one reason, or both (null for any), newest first. The
+     * provider-reason index serves a group, so listing one stays fast however large the quarantine.
+     */
+    public List<QuarantineEntry> quarantined(String provider, String reason, int limit) {
+        StringBuilder sql = new StringBuilder(QUARANTINE_SELECT).append(" WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        equal(sql, args, "provider", provider);
+        equal(sql, args, "reason", reason);
+        sql.append(" ORDER BY received_at DESC, id FETCH FIRST ").append(Math.max(1, limit)).append(" ROWS ONLY");
+        return jdbc.query(sql.toString(), (rows, n) -> quarantineEntry(rows), args.toArray());
+    }
+
+    /** The quarantine by provider and reason, the largest group first. */
+    public List<QuarantineGroup> quarantineGroups() {
+        return jdbc.query("SELECT provider, reason, COUNT(*), MIN(received_at), MAX(received_at) FROM tributary_quarantine"
+                + " GROUP BY provider, reason ORDER BY COUNT(*) DESC, provider, reason",
+                (rows, n) -> new QuarantineGroup(rows.getString(1), rows.getString(2), rows.getLong(3),
+                        Columns.instant(rows.getTimestamp(4)), Columns.instant(rows.getTimestamp(5))));
     }
 
     private static final String QUARANTINE_SELECT = "SELECT id, reason, provider_event, detail, tenant,"

@@ -8,6 +8,11 @@ import io.tributary.WebhookClient.Answer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +89,60 @@ class QuarantineReplayTest {
         assertThat(client.get("/api/v1/quarantine/" + key).status()).isEqualTo(404);
         // The provider's retry of the same delivery is now a duplicate of the replayed event.
         assertThat(client.post("/webhooks/acme/acme-shop", body).json().get("status").asText()).isEqualTo("duplicate");
+    }
+
+    @Test
+    void aGroupIsCountedAndReplayedWithAResultPerEntry() throws IOException {
+        String batch = UUID.randomUUID().toString();
+        List<String> carts = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            carts.add(client.post("/webhooks/acme/acme-shop", """
+                    {"kind": "cart.abandoned", "event_uuid": "%s-%d", "at": "2026-02-01T08:00:00Z", "customer": {"number": %d, "mail": "q@example.org"}}
+                    """.formatted(batch, i, i)).json().get("key").asText());
+        }
+        String wish = client.post("/webhooks/acme/acme-shop", """
+                {"kind": "wishlist.shared", "event_uuid": "%s-w", "at": "2026-02-01T08:00:00Z", "customer": {"number": 9}}
+                """.formatted(batch)).json().get("key").asText();
+
+        JsonNode group = group("acme", "unmapped");
+        assertThat(group.get("count").asLong()).isGreaterThanOrEqualTo(4);
+        assertThat(client.get("/api/v1/quarantine?provider=acme&reason=unmapped&limit=1000").json().get("items"))
+                .extracting(item -> item.get("id").asText()).contains(carts.get(0), carts.get(1), carts.get(2), wish)
+                .allSatisfy(id -> assertThat(id).isNotNull());
+        assertThat(client.get("/api/v1/quarantine?provider=mailstand&reason=unmapped&limit=1000").json().get("items"))
+                .extracting(item -> item.get("id").asText()).doesNotContain(wish);
+        assertThat(client.get("/api/v1/quarantine?reason=lost").status()).isEqualTo(400);
+
+        Files.createDirectories(overrides.resolve("acme"));
+        Files.writeString(overrides.resolve("acme/mapping.jsonata"), """
+                { "type": kind = "cart.abandoned" ? "contact.updated", "providerevent": kind, "id": event_uuid,
+                  "time": at, "data": { "contact": { "id": $string(customer.number), "email": customer.mail } } }
+                """);
+        client.post("/api/v1/mappings/reload", "");
+
+        Answer report = client.post("/api/v1/quarantine/replay?provider=acme&reason=unmapped&limit=1000", "");
+        assertThat(report.status()).as(report.body()).isEqualTo(200);
+        Map<String, JsonNode> outcomes = new HashMap<>();
+        report.json().get("items").forEach(item -> outcomes.put(item.get("id").asText(), item));
+        for (String cart : carts) {
+            assertThat(outcomes.get(cart).get("status").asText()).isEqualTo("accepted");
+            assertThat(client.get("/api/v1/events/" + cart).json().at("/event/type").asText()).isEqualTo("contact.updated");
+        }
+        assertThat(outcomes.get(wish).get("status").asText()).isEqualTo("quarantined");
+        assertThat(outcomes.get(wish).get("reason").asText()).isEqualTo("unmapped");
+        assertThat(report.json().get("accepted").asInt()).isGreaterThanOrEqualTo(3);
+        assertThat(report.json().get("replayed").asInt()).isEqualTo(outcomes.size());
+        assertThat(group("acme", "unmapped").get("count").asLong()).isEqualTo(group.get("count").asLong() - report.json().get("accepted").asInt());
+        assertThat(client.get("/api/v1/quarantine/" + wish).status()).isEqualTo(200);
+    }
+
+    private JsonNode group(String provider, String reason) {
+        for (JsonNode group : client.get("/api/v1/quarantine/groups").json().get("items")) {
+            if (group.get("provider").asText().equals(provider) && group.get("reason").asText().equals(reason)) {
+                return group;
+            }
+        }
+        throw new AssertionError("no group " + provider + "/" + reason);
     }
 
     @Test
