@@ -3,12 +3,18 @@ package io.tributary.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.delivery.DeliveryDispatcher;
+import io.tributary.delivery.DeliveryHealth;
+import io.tributary.delivery.SubscriptionHealth;
+import io.tributary.delivery.TestEvents;
+import io.tributary.subscription.GoldenEvents;
 import io.tributary.subscription.Subscription;
 import io.tributary.subscription.SubscriptionHeaders;
 import io.tributary.subscription.SubscriptionRequest;
 import io.tributary.subscription.Subscriptions;
 import io.tributary.system.ProblemException;
 import java.net.URI;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.http.ResponseEntity;
@@ -18,6 +24,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -29,13 +36,23 @@ class SubscriptionController {
 
     private static final String REDACTED = "********";
 
+    /** How far back a subscription's success rate looks. */
+    private static final Duration HEALTH_WINDOW = Duration.ofHours(1);
+
     private final Subscriptions subscriptions;
     private final DeliveryDispatcher dispatcher;
+    private final DeliveryHealth health;
+    private final TestEvents testEvents;
+    private final GoldenEvents golden;
     private final ObjectMapper json;
 
-    SubscriptionController(Subscriptions subscriptions, DeliveryDispatcher dispatcher, ObjectMapper json) {
+    SubscriptionController(Subscriptions subscriptions, DeliveryDispatcher dispatcher, DeliveryHealth health, TestEvents testEvents,
+                           GoldenEvents golden, ObjectMapper json) {
         this.subscriptions = subscriptions;
         this.dispatcher = dispatcher;
+        this.health = health;
+        this.testEvents = testEvents;
+        this.golden = golden;
         this.json = json;
     }
 
@@ -45,17 +62,64 @@ class SubscriptionController {
         return ResponseEntity.created(URI.create("/api/v1/subscriptions/" + s.id())).body(view(s, true));
     }
 
+    /** Every subscription, each with its health (success rate over the last hour, failures in a row, held, dead letters). */
     @GetMapping("/api/v1/subscriptions")
     ObjectNode list() {
         ObjectNode page = json.createObjectNode();
         var items = page.putArray("items");
-        subscriptions.all().forEach(s -> items.add(view(s, false)));
+        Map<String, SubscriptionHealth> recent = health.recent(HEALTH_WINDOW);
+        subscriptions.all().forEach(s -> items.add(view(s, false).putPOJO("health", health.of(recent, s.id()))));
         return page;
     }
 
     @GetMapping("/api/v1/subscriptions/{id}")
     ObjectNode get(@PathVariable String id) {
-        return view(subscriptions.get(id), false);
+        Subscription s = subscriptions.get(id);
+        return view(s, false).putPOJO("health", health.of(health.recent(HEALTH_WINDOW), s.id()));
+    }
+
+    /**
+     * Sends the subscription a test event ({@code tributary.subscription.test}): stored, signed, retried
+     * and shown with its attempts as any event, delivered to this subscription alone.
+     */
+    @PostMapping("/api/v1/subscriptions/{id}/test")
+    ResponseEntity<TestSent> test(@PathVariable String id) {
+        String event = testEvents.send(id);
+        return ResponseEntity.accepted().body(new TestSent(event, event + "/" + id));
+    }
+
+    /** @param event the test event's key ({@code /api/v1/events/{event}}); @param delivery its delivery's id */
+    record TestSent(String event, String delivery) {
+    }
+
+    /**
+     * The live check of a subscription being written: would it get this event (given, or a golden
+     * sample's by name), and what does its filter say of it.
+     */
+    @PostMapping("/api/v1/subscriptions/check")
+    Subscriptions.Check check(@RequestBody(required = false) byte[] body) {
+        ObjectNode request = parse(body);
+        SubscriptionRequest draft = request(request.path("subscription") instanceof ObjectNode o ? o : json.createObjectNode());
+        ObjectNode event;
+        if (request.get("event") instanceof ObjectNode given) {
+            event = given;
+        } else if (request.hasNonNull("sample")) {
+            String name = request.get("sample").asText();
+            event = golden.samples().stream().filter(sample -> sample.name().equals(name)).findFirst()
+                    .orElseThrow(() -> ProblemException.invalidField("sample", "no golden sample '" + name + "'.")).event();
+        } else {
+            throw ProblemException.badRequest("Give the event to check, as 'event' (a canonical event) or 'sample' (a golden sample's name).");
+        }
+        return subscriptions.check(draft, event);
+    }
+
+    /** The golden samples' canonical events, by name ({@code <provider>/<case>}): events to check a subscription on. */
+    @GetMapping("/api/v1/samples")
+    SampleEvents samples() {
+        return new SampleEvents(golden.samples());
+    }
+
+    record SampleEvents(List<GoldenEvents.Sample> items) {
     }
 
     @PutMapping("/api/v1/subscriptions/{id}")
@@ -79,12 +143,17 @@ class SubscriptionController {
         return view(subscriptions.pause(id, "manual"), false);
     }
 
-    /** Resumes, resets the failure count, and sends the held deliveries in their order. */
+    /**
+     * Resumes, resets the failure count, and sends the held deliveries in their order; with
+     * {@code replayDeadLetters=true} its dead letters too (up to 10,000, oldest first).
+     */
     @PostMapping("/api/v1/subscriptions/{id}/resume")
-    ObjectNode resume(@PathVariable String id) {
+    ObjectNode resume(@PathVariable String id, @RequestParam(defaultValue = "false") boolean replayDeadLetters) {
         Subscription s = subscriptions.resume(id);
+        int replayed = replayDeadLetters ? dispatcher.replayDeadLetters(id, 10_000) : 0; // older than what was held
         int released = dispatcher.releaseHeld(id);
-        return view(s, false).put("released", released);
+        ObjectNode view = view(s, false).put("released", released);
+        return replayDeadLetters ? view.put("replayed", replayed) : view;
     }
 
     @PostMapping("/api/v1/subscriptions/{id}/rotate-secret")
@@ -97,8 +166,12 @@ class SubscriptionController {
     }
 
     private SubscriptionRequest request(byte[] body) {
+        return request(parse(body));
+    }
+
+    private SubscriptionRequest request(ObjectNode body) {
         try {
-            return json.treeToValue(parse(body), SubscriptionRequest.class);
+            return json.treeToValue(body, SubscriptionRequest.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
             throw ProblemException.badRequest("The subscription does not have the expected shape: "
                     + (e instanceof com.fasterxml.jackson.databind.JsonMappingException m ? m.getOriginalMessage() : "bad value"));

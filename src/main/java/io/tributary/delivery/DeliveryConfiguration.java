@@ -46,6 +46,17 @@ class DeliveryConfiguration {
     }
 
     @Bean
+    DeliveryHealth deliveryHealth(DeliveryStore store, DeliveryFailures failures) {
+        return new DeliveryHealth(store, failures, Clock.systemUTC());
+    }
+
+    @Bean
+    TestEvents testEvents(EventStore store, DeliveryDispatcher dispatcher, io.tributary.subscription.Subscriptions subscriptions,
+                          ObjectMapper json) {
+        return new TestEvents(store, dispatcher, subscriptions, json, Clock.systemUTC());
+    }
+
+    @Bean
     InFlight inFlight(MeterRegistry meters) {
         InFlight inFlight = new InFlight();
         Gauge.builder("tributary.delivery.in.flight", inFlight, InFlight::size)

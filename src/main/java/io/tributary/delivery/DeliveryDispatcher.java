@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.tracing.TraceContext;
 import io.tributary.store.Companions;
 import io.tributary.store.EventStore;
+import io.tributary.subscription.Subscription;
 import io.tributary.subscription.SubscriptionRegistry;
 import io.tributary.system.ProblemException;
 import io.tributary.system.Tracing;
@@ -93,9 +94,20 @@ public final class DeliveryDispatcher {
      * @param eventKey the key the event is stored under (the webhook route's is namespaced by its source)
      */
     public Companions plan(String eventKey, ObjectNode event) {
+        return plan(eventKey, event, registry.matching(event));
+    }
+
+    /**
+     * One delivery of the event to one subscription, whatever its types and filter say (a test event
+     * the console sends); held while it is paused, as any other.
+     */
+    public Companions planFor(String eventKey, ObjectNode event, Subscription subscription) {
+        return plan(eventKey, event, List.of(new SubscriptionRegistry.Match(subscription, false)));
+    }
+
+    private Companions plan(String eventKey, ObjectNode event, List<SubscriptionRegistry.Match> matches) {
         String eventId = eventKey;
         Instant now = clock.instant();
-        List<SubscriptionRegistry.Match> matches = registry.matching(event);
         if (matches.isEmpty()) {
             return Companions.NONE;
         }

@@ -20,6 +20,12 @@ final class DeliveryFailures {
         return failures.merge(subscriptionId, 1, Integer::sum);
     }
 
+    /** The subscription's current run of failures: 0 after a success or a resume. */
+    int current(String subscriptionId) {
+        Integer run = failures.get(subscriptionId);
+        return run == null ? 0 : run;
+    }
+
     /** A success, or a resume: a new run starts. */
     void succeeded(String subscriptionId) {
         if (failures.containsKey(subscriptionId)) {

@@ -299,6 +299,30 @@ public final class DeliveryStore {
         return all;
     }
 
+    /**
+     * Each subscription's deliveries by where they stand: settled since {@code since} (succeeded,
+     * exhausted), unsettled (held, waiting), dead letters. Consecutive failures are not the store's:
+     * left 0. Served by the settled, subscription and dead-letter indexes.
+     */
+    Map<String, SubscriptionHealth> health(Instant since) {
+        Map<String, long[]> counts = new HashMap<>();
+        jdbc.query("SELECT subscription_id, status, COUNT(*) FROM tributary_delivery WHERE settled_at >= ?"
+                + " AND status IN ('SUCCEEDED', 'EXHAUSTED') GROUP BY subscription_id, status", rows -> {
+                    counts.computeIfAbsent(rows.getString(1), k -> new long[5])[rows.getString(2).equals("SUCCEEDED") ? 0 : 1] = rows.getLong(3);
+                }, Timestamp.from(since));
+        jdbc.query("SELECT subscription_id, held, COUNT(*) FROM tributary_delivery WHERE status IN " + UNSETTLED
+                + " GROUP BY subscription_id, held", rows -> {
+                    counts.computeIfAbsent(rows.getString(1), k -> new long[5])[rows.getBoolean(2) ? 2 : 3] = rows.getLong(3);
+                });
+        jdbc.query("SELECT subscription_id, COUNT(*) FROM tributary_dead_letter GROUP BY subscription_id", rows -> {
+            counts.computeIfAbsent(rows.getString(1), k -> new long[5])[4] = rows.getLong(2);
+        });
+        Map<String, SubscriptionHealth> health = new HashMap<>();
+        counts.forEach((id, c) -> health.put(id, new SubscriptionHealth(c[0], c[1],
+                c[0] + c[1] == 0 ? null : (double) c[0] / (c[0] + c[1]), 0, c[2], c[3], c[4])));
+        return health;
+    }
+
     public Optional<DeadLetter> deadLetter(String id) {
         return deadLetters("SELECT id, subscription_id, event_id, dead_at, reason, subscription FROM tributary_dead_letter WHERE id = ?",
                 id).stream().findFirst();

@@ -1,5 +1,6 @@
 package io.tributary.subscription;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,26 @@ public record Subscription(String id, String url, List<String> types, List<Strin
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         format = format == null ? STRUCTURED : format;
+    }
+
+    /** Whether the event's type, provider and tenant are among those asked for: everything but the filter. */
+    public boolean matchesAttributes(ObjectNode event) {
+        return matchesType(event.path("type").asText())
+                && (providers.isEmpty() || providers.contains(event.path("provider").asText()))
+                && (tenants.isEmpty() || tenants.contains(event.path("tenant").asText()));
+    }
+
+    private boolean matchesType(String type) {
+        if (types.isEmpty()) {
+            return true;
+        }
+        for (String pattern : types) {
+            if (pattern.equals("*") || pattern.equals(type)
+                    || (pattern.endsWith(".*") && type.startsWith(pattern.substring(0, pattern.length() - 1)))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The secrets that sign a request sent now. */

@@ -248,24 +248,8 @@ public final class SubscriptionRegistry {
      */
     private record Compiled(Subscription subscription, JsonataExpression filter, AtomicLong slowUntil) {
 
-        /** Types, providers and tenants: everything but the filter. */
         boolean matchesAttributes(ObjectNode event) {
-            return matchesType(event.path("type").asText())
-                    && (subscription.providers().isEmpty() || subscription.providers().contains(event.path("provider").asText()))
-                    && (subscription.tenants().isEmpty() || subscription.tenants().contains(event.path("tenant").asText()));
-        }
-
-        private boolean matchesType(String type) {
-            if (subscription.types().isEmpty()) {
-                return true;
-            }
-            for (String pattern : subscription.types()) {
-                if (pattern.equals("*") || pattern.equals(type)
-                        || (pattern.endsWith(".*") && type.startsWith(pattern.substring(0, pattern.length() - 1)))) {
-                    return true;
-                }
-            }
-            return false;
+            return subscription.matchesAttributes(event);
         }
     }
 

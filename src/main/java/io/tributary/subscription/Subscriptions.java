@@ -1,5 +1,7 @@
 package io.tributary.subscription;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.system.JsonataBudgetExceeded;
 import io.tributary.system.JsonataExpression;
 import io.tributary.system.NetworkPolicy;
@@ -107,6 +109,42 @@ public final class Subscriptions {
         Subscription s = current.withSecrets(secrets, now);
         registry.save(s);
         return s;
+    }
+
+    /**
+     * What a subscription as drafted would do with an event (the console's live check): whether it
+     * gets it, whether its types, providers and tenants let it through, and what its filter gave.
+     *
+     * @param filterResult the filter's value ({@code true} sends), or null without a filter or when it failed
+     * @param filterError  why the filter gave no value (a live event would be held with it), or null
+     */
+    public record Check(boolean matches, boolean attributes, JsonNode filterResult, String filterError) {
+    }
+
+    /** @throws ProblemException 400 when the filter is no JSONata expression */
+    public Check check(SubscriptionRequest draft, ObjectNode event) {
+        Instant now = clock.instant();
+        Subscription s = new Subscription("draft", "https://draft.invalid/", draft.types(), draft.providers(), draft.tenants(),
+                null, List.of(), null, Map.of(), false, null, now, now);
+        boolean attributes = s.matchesAttributes(event);
+        if (draft.filter() == null || draft.filter().isBlank()) {
+            return new Check(attributes, attributes, null, null);
+        }
+        JsonataExpression filter;
+        try {
+            filter = new JsonataExpression(draft.filter(), registry.budget());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidField("filter", "not a JSONata expression: " + e.getMessage());
+        }
+        try {
+            JsonNode result = filter.evaluate(event, Map.of());
+            boolean yes = result != null && result.isBoolean() && result.booleanValue();
+            return new Check(attributes && yes, attributes, result, null);
+        } catch (JsonataBudgetExceeded e) {
+            return new Check(false, attributes, null, "over its budget: " + e.getMessage());
+        } catch (Exception e) {
+            return new Check(false, attributes, null, "failed: " + e.getMessage());
+        }
     }
 
     private Subscription validated(String id, SubscriptionRequest r, List<SigningSecret> secrets,

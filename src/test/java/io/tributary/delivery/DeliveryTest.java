@@ -452,4 +452,87 @@ class DeliveryTest {
                 .contains("tributary_delivery_attempts_total{outcome=\"succeeded\",subscription=\"" + subId + "\"}")
                 .contains("tributary_delivery_duration_seconds_count{subscription=\"" + subId + "\"}"));
     }
+
+    @Test
+    void aTestEventGoesSignedToItsSubscriptionAloneAndIsStoredWithItsAttempts() throws Exception {
+        TestReceiver target = receiver();
+        TestReceiver bystander = receiver();
+        JsonNode sub = subscribe("{\"url\":\"%s\",\"types\":[\"contact.*\"]}".formatted(target.url()));
+        subscribe("{\"url\":\"%s\"}".formatted(bystander.url()));
+
+        Answer sent = client.post("/api/v1/subscriptions/" + sub.get("id").asText() + "/test", "");
+        assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+        String key = sent.json().get("event").asText();
+
+        await().atMost(WAIT).until(() -> target.received().size() == 1);
+        Received r = target.received().get(0);
+        verifySignature(sub.get("secret").asText(), r);
+        assertThat(r.header("webhook-id")).isEqualTo(key);
+        CloudEvent event = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE).deserialize(r.body());
+        assertThat(event.getType()).isEqualTo("tributary.subscription.test");
+        await().atMost(WAIT).until(() -> client.get("/api/v1/events/" + key + "/deliveries").json().at("/items/0/status").asText()
+                .equals("SUCCEEDED"));
+        assertThat(bystander.received()).as("only the subscription tested gets its test event").isEmpty();
+        assertThat(client.post("/api/v1/subscriptions/sub_nope/test", "").status()).isEqualTo(404);
+    }
+
+    @Test
+    void healthShowsAFailingSubscriptionAndAResumeSendsItsDeadLettersAndWhatWasHeld() {
+        TestReceiver receiver = receiver().answering(n -> Reply.of(500));
+        String tenant = tenant();
+        String sub = subscribe("{\"url\":\"%s\",\"tenants\":[\"%s\"]}".formatted(receiver.url(), tenant)).get("id").asText();
+        postClick(tenant);
+        postClick(tenant);
+        await().atMost(WAIT).until(() -> health(sub).get("deadLetters").asInt() == 2);
+        JsonNode failing = health(sub);
+        assertThat(failing.get("exhausted").asInt()).isEqualTo(2);
+        assertThat(failing.get("successRate").asDouble()).isEqualTo(0.0);
+        assertThat(failing.get("consecutiveFailures").asInt()).isEqualTo(8);
+
+        client.post("/api/v1/subscriptions/" + sub + "/pause", "");
+        receiver.answering(n -> Reply.of(200));
+        postClick(tenant);
+        await().atMost(WAIT).until(() -> health(sub).get("held").asInt() == 1);
+
+        Answer resumed = client.post("/api/v1/subscriptions/" + sub + "/resume?replayDeadLetters=true", "");
+        assertThat(resumed.json().get("replayed").asInt()).isEqualTo(2);
+        assertThat(resumed.json().get("released").asInt()).isEqualTo(1);
+        await().atMost(WAIT).until(() -> receiver.received().stream().filter(r -> r.header("webhook-id") != null)
+                .map(r -> r.header("webhook-id")).distinct().count() == 3 && health(sub).get("succeeded").asInt() == 3);
+        JsonNode healthy = health(sub);
+        assertThat(healthy.get("deadLetters").asInt()).isZero();
+        assertThat(healthy.get("held").asInt()).isZero();
+        assertThat(healthy.get("consecutiveFailures").asInt()).isZero();
+        assertThat(healthy.get("successRate").asDouble()).as("the replayed deliveries succeeded in the end").isEqualTo(1.0);
+    }
+
+    private JsonNode health(String subscription) {
+        return client.get("/api/v1/subscriptions/" + subscription).json().get("health");
+    }
+
+    @Test
+    void theLiveCheckSaysWhetherADraftGetsAnEventAndWhatItsFilterGave() {
+        String event = "{\"type\":\"message.clicked\",\"provider\":\"mailstand\",\"tenant\":\"t1\",\"data\":{\"n\":3}}";
+        JsonNode yes = client.post("/api/v1/subscriptions/check",
+                "{\"subscription\":{\"types\":[\"message.*\"],\"filter\":\"data.n > 2\"},\"event\":" + event + "}").json();
+        assertThat(yes.get("matches").asBoolean()).isTrue();
+        assertThat(yes.get("filterResult").asBoolean()).isTrue();
+        JsonNode no = client.post("/api/v1/subscriptions/check",
+                "{\"subscription\":{\"filter\":\"data.n > 5\"},\"event\":" + event + "}").json();
+        assertThat(no.get("matches").asBoolean()).isFalse();
+        assertThat(no.get("attributes").asBoolean()).isTrue();
+        JsonNode otherTenant = client.post("/api/v1/subscriptions/check",
+                "{\"subscription\":{\"tenants\":[\"t2\"],\"filter\":\"data.n > 2\"},\"event\":" + event + "}").json();
+        assertThat(otherTenant.get("matches").asBoolean()).isFalse();
+        assertThat(otherTenant.get("attributes").asBoolean()).isFalse();
+        Answer broken = client.post("/api/v1/subscriptions/check", "{\"subscription\":{\"filter\":\"data.n >\"},\"event\":" + event + "}");
+        assertThat(broken.status()).isEqualTo(400);
+        assertThat(broken.contentType()).startsWith("application/problem+json");
+
+        String sample = client.get("/api/v1/samples").json().at("/items/0/name").asText();
+        assertThat(sample).contains("/");
+        Answer onSample = client.post("/api/v1/subscriptions/check", "{\"subscription\":{},\"sample\":\"" + sample + "\"}");
+        assertThat(onSample.json().get("matches").asBoolean()).as(onSample.body()).isTrue();
+        assertThat(client.post("/api/v1/subscriptions/check", "{\"subscription\":{},\"sample\":\"none/such\"}").status()).isEqualTo(400);
+    }
 }
