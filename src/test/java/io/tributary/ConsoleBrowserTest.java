@@ -36,7 +36,10 @@ import org.springframework.test.context.TestPropertySource;
  */
 @TributaryTest
 @TestPropertySource(properties = {"tributary.admin.token=browser-admin-token-0123456789",
-        "tributary.delivery.allowed-networks=127.0.0.0/8"})
+        "tributary.delivery.allowed-networks=127.0.0.0/8",
+        "tributary.delivery.retry-schedule=0s,200ms",
+        "tributary.delivery.jitter=0",
+        "tributary.delivery.pause-after-failures=2"})
 class ConsoleBrowserTest {
 
     private static final String TOKEN = "browser-admin-token-0123456789";
@@ -222,5 +225,68 @@ class ConsoleBrowserTest {
         assertThat(api.get("/api/v1/events/" + key, "Authorization", "Bearer " + TOKEN).json().at("/event/type").asText())
                 .isEqualTo("contact.updated");
         assertThat(api.get("/api/v1/quarantine/" + key, "Authorization", "Bearer " + TOKEN).status()).isEqualTo(404);
+    }
+
+    @Test
+    void createASubscriptionWatchItFailThenResumeItAndReplayItsDeadLetters() throws Exception {
+        WebhookClient api = new WebhookClient(port);
+        String tenant = "t-" + UUID.randomUUID();
+        try (TestReceiver subscriber = new TestReceiver().answering(n -> TestReceiver.Reply.of(500))) {
+            WebDriverWait wait = new WebDriverWait(browser, WAIT);
+            wait.ignoring(StaleElementReferenceException.class);
+            browser.get(url("/console/login"));
+            logIn(TOKEN);
+            wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+            browser.findElement(By.linkText("Subscriptions")).click();
+            wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+
+            browser.findElement(By.id("new")).click();
+            WebElement form = browser.findElement(By.id("subscription-form"));
+            form.findElement(By.name("url")).sendKeys(subscriber.url());
+            form.findElement(By.name("tenants")).sendKeys(tenant);
+            form.findElement(By.name("filter")).sendKeys("data.link.url = 'https://nowhere.example'");
+            browser.findElement(By.id("check-event")).sendKeys("{\"type\": \"message.clicked\", \"tenant\": \"" + tenant
+                    + "\", \"data\": {\"link\": {\"url\": \"https://example.com\"}}}");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("check"), "the filter gives false"));
+            form.findElement(By.name("filter")).clear();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("check"), "Gets this event."));
+            screenshot("subscription-editor");
+            browser.findElement(By.id("save")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret-box")));
+            assertThat(browser.findElement(By.id("secret")).getText()).startsWith("whsec_");
+            String subscription = browser.findElement(By.id("secret-of")).getText();
+
+            // The subscriber fails: the first event's retries run out (a dead letter), and two failures in a
+            // row pause the subscription, so the second event is held.
+            String first = api.post("/webhooks/mailstand/demo", "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"click\",\"workspace_id\":\""
+                    + tenant + "\",\"to\":\"contact_1\",\"created_at\":1654703617}").json().get("key").asText();
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> api.get("/api/v1/subscriptions/" + subscription,
+                    "Authorization", "Bearer " + TOKEN).json().at("/health/deadLetters").asInt() == 1);
+            String second = api.post("/webhooks/mailstand/demo", "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"click\",\"workspace_id\":\""
+                    + tenant + "\",\"to\":\"contact_1\",\"created_at\":1654703617}").json().get("key").asText();
+
+            browser.navigate().refresh();
+            wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+            By row = By.xpath("//table[@id='subscriptions']//tr[td[1][text()='" + subscription + "']]");
+            wait.until(d -> d.findElement(row).getText().contains("paused (failing)"));
+            assertThat(browser.findElement(row).findElements(By.tagName("td")).get(6).getText()).as("held").isEqualTo("1");
+            assertThat(browser.findElement(row).findElements(By.tagName("td")).get(7).getText()).as("dead letters").isEqualTo("1");
+            browser.findElement(row).findElement(By.cssSelector("button.dead")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.linkText(first)));
+            screenshot("subscriptions");
+
+            subscriber.answering(n -> TestReceiver.Reply.of(204));
+            browser.findElement(By.id("resume-replay")).click();
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> subscriber.received().stream()
+                    .map(r -> r.header("webhook-id")).filter(id -> id.equals(first) || id.equals(second)).distinct().count() == 2);
+            wait.until(d -> d.findElement(row).getText().contains("active"));
+            wait.until(d -> d.findElements(By.cssSelector("#dead-letters tbody tr")).isEmpty());
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> api.get("/api/v1/subscriptions/" + subscription,
+                    "Authorization", "Bearer " + TOKEN).json().at("/health/succeeded").asInt() == 2);
+            browser.navigate().refresh();
+            wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+            assertThat(browser.findElement(row).findElements(By.tagName("td")).get(4).getText()).isEqualTo("100 % of 2");
+            assertThat(browser.findElement(row).findElements(By.tagName("td")).get(7).getText()).as("dead letters").isEqualTo("0");
+        }
     }
 }

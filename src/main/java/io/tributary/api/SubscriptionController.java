@@ -34,8 +34,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class SubscriptionController {
 
-    private static final String REDACTED = "********";
-
     /** How far back a subscription's success rate looks. */
     private static final Duration HEALTH_WINDOW = Duration.ofHours(1);
 
@@ -202,11 +200,11 @@ class SubscriptionController {
         view.put("filter", s.filter());
         view.put("format", s.format());
         Map<String, String> headers = new TreeMap<>();
-        s.headers().forEach((name, value) -> headers.put(name, revealSecret || !SubscriptionHeaders.secretLooking(name) ? value : REDACTED));
+        s.headers().forEach((name, value) -> headers.put(name, revealSecret || !SubscriptionHeaders.secretLooking(name) ? value : SubscriptionHeaders.REDACTED));
         view.set("headers", json.valueToTree(headers));
         view.put("paused", s.paused());
         view.put("pausedReason", s.pausedReason());
-        view.put("secret", revealSecret && !s.secrets().isEmpty() ? s.secrets().get(0).secret() : "whsec_" + REDACTED);
+        view.put("secret", revealSecret && !s.secrets().isEmpty() ? s.secrets().get(0).secret() : "whsec_" + SubscriptionHeaders.REDACTED);
         view.put("createdAt", s.createdAt().toString());
         view.put("updatedAt", s.updatedAt().toString());
         return view;

@@ -55,9 +55,20 @@ public final class Subscriptions {
         return s;
     }
 
-    /** Replaces everything a client controls; the secret too when one is given, else it is kept. */
+    /**
+     * Replaces everything a client controls; the secret too when one is given, else it is kept. A header
+     * sent back with its redacted value ({@value SubscriptionHeaders#REDACTED}, as a read shows it)
+     * keeps its current value, so a subscription read and written back loses no credential.
+     */
     public Subscription update(String id, SubscriptionRequest request) {
         Subscription current = get(id);
+        if (request.headers() != null && request.headers().containsValue(SubscriptionHeaders.REDACTED)) {
+            Map<String, String> headers = new java.util.LinkedHashMap<>(request.headers());
+            headers.replaceAll((name, value) -> value.equals(SubscriptionHeaders.REDACTED) && current.headers().containsKey(name)
+                    ? current.headers().get(name) : value);
+            request = new SubscriptionRequest(request.url(), request.types(), request.providers(), request.tenants(), request.filter(),
+                    request.secret(), request.format(), headers, request.paused());
+        }
         List<SigningSecret> secrets = request.secret() == null || request.secret().isBlank()
                 ? current.secrets() : List.of(new SigningSecret(request.secret(), null));
         Subscription s = validated(id, request, secrets, current.createdAt(), clock.instant());

@@ -535,4 +535,24 @@ class DeliveryTest {
         assertThat(onSample.json().get("matches").asBoolean()).as(onSample.body()).isTrue();
         assertThat(client.post("/api/v1/subscriptions/check", "{\"subscription\":{},\"sample\":\"none/such\"}").status()).isEqualTo(400);
     }
+
+    @Test
+    void aSubscriptionReadAndWrittenBackKeepsItsRedactedCredentialHeader() {
+        TestReceiver receiver = receiver();
+        String sub = subscribe("{\"url\":\"%s\",\"headers\":{\"Authorization\":\"Bearer s3cret\",\"X-Team\":\"growth\"}}"
+                .formatted(receiver.url())).get("id").asText();
+        JsonNode read = client.get("/api/v1/subscriptions/" + sub).json();
+        assertThat(read.at("/headers/Authorization").asText()).isEqualTo("********");
+        ObjectNode back = (ObjectNode) read.deepCopy();
+        ((ObjectNode) back.get("headers")).put("X-Team", "retention");
+        back.remove(List.of("secret", "health", "id", "createdAt", "updatedAt", "pausedReason"));
+        Answer saved = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.base() + "/api/v1/subscriptions/" + sub))
+                .header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(back.toString())));
+        assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+
+        client.post("/api/v1/subscriptions/" + sub + "/test", "");
+        await().atMost(WAIT).until(() -> receiver.received().size() == 1);
+        assertThat(receiver.received().get(0).header("authorization")).isEqualTo("Bearer s3cret");
+        assertThat(receiver.received().get(0).header("x-team")).isEqualTo("retention");
+    }
 }
