@@ -55,6 +55,11 @@ async function entry(id) {
   document.getElementById('entry-detail').textContent = q.detail || '';
   document.getElementById('entry-payload').textContent = pretty(q.payload !== undefined ? q.payload : q.body);
   document.getElementById('entry-headers').textContent = pretty(q.headers);
+  document.getElementById('to-playground').onclick = () => {
+    sessionStorage.setItem('tributary.playground', JSON.stringify({provider: q.provider, eventKey: q.eventKey,
+      body: q.payload !== undefined ? JSON.stringify(q.payload, null, 2) : q.body}));
+    location.assign('/console/playground.html?provider=' + encodeURIComponent(q.provider));
+  };
   document.getElementById('replay-one').onclick = async () => {
     const result = await replay(id);
     const out = document.getElementById('replay-one-result');

@@ -178,7 +178,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void findWhyAnEventIsQuarantinedFixItsMappingAndReplayTheGroup() throws Exception {
+    void findWhyAnEventIsQuarantinedTryAFixInThePlaygroundMakeItLiveAndReplayTheGroup() throws Exception {
         WebhookClient api = new WebhookClient(port);
         String id = UUID.randomUUID().toString();
         String key = api.post("/webhooks/acme/acme-shop", """
@@ -207,11 +207,27 @@ class ConsoleBrowserTest {
         assertThat(browser.findElement(By.id("entry-payload")).getText()).contains("\"event_uuid\": \"" + id + "\"");
         screenshot("quarantine");
 
-        Files.createDirectories(mappings.resolve("acme"));
-        Files.writeString(mappings.resolve("acme/mapping.jsonata"), """
+        // Try a fix in the playground on the quarantined payload itself, then make it live.
+        String fixed = """
                 { "type": kind = "cart.abandoned" ? "contact.updated", "providerevent": kind, "id": event_uuid,
                   "time": at, "data": { "contact": { "id": $string(customer.number), "email": customer.mail } } }
-                """);
+                """;
+        browser.findElement(By.id("to-playground")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("outcome"), "quarantined"));
+        assertThat(browser.findElement(By.id("reason")).getText()).startsWith("unmapped").contains("cart.abandoned");
+        WebElement mapping = browser.findElement(By.id("mapping"));
+        mapping.clear();
+        mapping.sendKeys(fixed);
+        browser.findElement(By.id("try")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("outcome"), "a canonical event"));
+        assertThat(browser.findElement(By.id("result")).getText()).contains("\"type\": \"contact.updated\"", id);
+        assertThat(browser.findElement(By.id("edited")).getText()).contains("not live");
+        screenshot("playground");
+
+        Files.createDirectories(mappings.resolve("acme"));
+        Files.writeString(mappings.resolve("acme/mapping.jsonata"), fixed);
+        browser.findElement(By.linkText("Quarantine")).click();
+        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
         browser.findElement(By.id("reload")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reloaded"), "Reloaded"));
         wait.until(d -> {
@@ -288,5 +304,25 @@ class ConsoleBrowserTest {
             assertThat(browser.findElement(row).findElements(By.tagName("td")).get(4).getText()).isEqualTo("100 % of 2");
             assertThat(browser.findElement(row).findElements(By.tagName("td")).get(7).getText()).as("dead letters").isEqualTo("0");
         }
+    }
+
+    @Test
+    void thePlaygroundComparesASampleWithItsExpectedFile() throws Exception {
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        browser.get(url("/console/login"));
+        logIn(TOKEN);
+        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+        browser.get(url("/console/playground.html?provider=mailstand"));
+        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("sample"))).selectByValue("click");
+        wait.until(ExpectedConditions.textToBe(By.id("as-expected"), "none: as expected"));
+        WebElement mapping = browser.findElement(By.id("mapping"));
+        mapping.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), org.openqa.selenium.Keys.DELETE);
+        mapping.sendKeys("{ \"type\": \"message.clicked\", \"providerevent\": type, \"id\": id, \"time\": created_at, "
+                + "\"tenant\": workspace_id, \"data\": { \"channel\": \"email\", \"contact\": { \"id\": to } } }");
+        browser.findElement(By.id("try")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("as-expected"), "field(s)"));
+        assertThat(browser.findElement(By.id("differences")).getText()).contains("/data/contact/email", "jane@example.com", "(absent)");
+        screenshot("playground-differences");
     }
 }

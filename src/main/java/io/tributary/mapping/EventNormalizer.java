@@ -43,6 +43,21 @@ public final class EventNormalizer {
         return mappings.get().providers();
     }
 
+    /** The text of a provider's live mapping. */
+    public java.util.Optional<String> mappingText(String provider) {
+        return mappings.get().text(provider);
+    }
+
+    /**
+     * A normalizer for one try: the live mappings with one provider's replaced by {@code text}; the
+     * live ones are not touched.
+     *
+     * @throws IllegalStateException when the text does not parse
+     */
+    public EventNormalizer trying(String provider, String text) {
+        return new EventNormalizer(mappings.get().with(provider, text), validator);
+    }
+
     /**
      * Loads the mappings again (after a mapping file was added or changed in
      * {@code tributary.mappings.location}), so quarantined payloads can be replayed through them. A

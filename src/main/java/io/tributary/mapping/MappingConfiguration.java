@@ -26,6 +26,11 @@ class MappingConfiguration {
     }
 
     @Bean
+    SampleCases sampleCases(com.fasterxml.jackson.databind.ObjectMapper json) {
+        return SampleCases.load(json);
+    }
+
+    @Bean
     EventNormalizer eventNormalizer(MappingProperties properties, JsonataBudget budget) {
         List<String> locations = new ArrayList<>(List.of("classpath*:mappings"));
         if (properties.location() != null && !properties.location().isBlank()) {

@@ -20,6 +20,7 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 public final class MappingRegistry {
 
     private final Map<String, ProviderMapping> byProvider;
+    private final JsonataBudget budget;
 
     /** @param expressions mapping text by provider id; each is parsed now, so a broken one fails start-up */
     public MappingRegistry(Map<String, String> expressions) {
@@ -35,6 +36,29 @@ public final class MappingRegistry {
         Map<String, ProviderMapping> parsed = new TreeMap<>();
         expressions.forEach((provider, text) -> parsed.put(provider, new ProviderMapping(provider, text, budget)));
         this.byProvider = Map.copyOf(parsed);
+        this.budget = budget;
+    }
+
+    private MappingRegistry(JsonataBudget budget, Map<String, ProviderMapping> byProvider) {
+        this.byProvider = Map.copyOf(byProvider);
+        this.budget = budget;
+    }
+
+    /**
+     * These mappings with one provider's replaced by {@code text} (or added), under the same budget:
+     * what a mapping being written would do, beside the live ones.
+     *
+     * @throws IllegalStateException when the text does not parse
+     */
+    public MappingRegistry with(String provider, String text) {
+        Map<String, ProviderMapping> copy = new TreeMap<>(byProvider);
+        copy.put(provider, new ProviderMapping(provider, text, budget));
+        return new MappingRegistry(budget, copy);
+    }
+
+    /** The text of a provider's mapping, as loaded. */
+    public java.util.Optional<String> text(String provider) {
+        return java.util.Optional.ofNullable(byProvider.get(provider)).map(ProviderMapping::text);
     }
 
     /**

@@ -47,6 +47,14 @@ final class ProviderMapping {
         }
     }
 
+    String text() {
+        return expression.text();
+    }
+
+    JsonataBudget budget() {
+        return expression.budget();
+    }
+
     @Override
     public String toString() {
         return "ProviderMapping[" + provider + "]";

@@ -1,16 +1,8 @@
 package io.tributary.subscription;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Comparator;
+import io.tributary.mapping.SampleCases;
 import java.util.List;
-import org.springframework.core.io.Resource;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * The canonical events of the golden samples ({@code samples/<provider>/<case>.expected.json}, copied
@@ -30,28 +22,10 @@ public final class GoldenEvents {
         this.samples = List.copyOf(samples);
     }
 
-    /** Every canonical event under {@code classpath*:golden/*}{@code /*.expected.json} (quarantine and rejection cases skipped). */
-    public static GoldenEvents load(ObjectMapper json) {
-        List<Sample> samples = new ArrayList<>();
-        try {
-            Resource[] files = new PathMatchingResourcePatternResolver().getResources("classpath*:golden/*/*.expected.json");
-            for (Resource file : files) {
-                String url = file.getURL().toString();
-                String folder = url.substring(0, url.lastIndexOf('/'));
-                String name = folder.substring(folder.lastIndexOf('/') + 1) + "/"
-                        + url.substring(url.lastIndexOf('/') + 1).replace(".expected.json", "");
-                try (InputStream in = file.getInputStream()) {
-                    JsonNode event = json.readTree(in);
-                    if (event instanceof ObjectNode object && object.has("specversion")) {
-                        samples.add(new Sample(name, object));
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        samples.sort(Comparator.comparing(Sample::name));
-        return new GoldenEvents(samples);
+    /** The canonical events of the golden cases (quarantine and rejection cases left out). */
+    public static GoldenEvents of(SampleCases cases) {
+        return new GoldenEvents(cases.all().stream().filter(c -> c.expectedEvent() != null)
+                .map(c -> new Sample(c.provider() + "/" + c.name(), (ObjectNode) c.expectedEvent())).toList());
     }
 
     public List<Sample> samples() {

@@ -68,8 +68,8 @@ class SubscriptionConfiguration {
     }
 
     @Bean
-    GoldenEvents goldenEvents(ObjectMapper json) {
-        return GoldenEvents.load(json);
+    GoldenEvents goldenEvents(io.tributary.mapping.SampleCases cases) {
+        return GoldenEvents.of(cases);
     }
 
     @Bean
