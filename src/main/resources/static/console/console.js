@@ -62,7 +62,7 @@ function header() {
   const title = document.createElement('h1');
   title.textContent = 'Tributary';
   const nav = document.createElement('nav');
-  for (const [text, href] of [['Overview', '/console/'], ['Events', '/console/events.html'], ['Subscriptions', '/console/subscriptions.html'], ['Quarantine', '/console/quarantine.html'], ['Mapping playground', '/console/playground.html']]) {
+  for (const [text, href] of [['Overview', '/console/'], ['Events', '/console/events.html'], ['Subscriptions', '/console/subscriptions.html'], ['Quarantine', '/console/quarantine.html'], ['Sources', '/console/sources.html'], ['Mapping playground', '/console/playground.html']]) {
     const link = document.createElement('a');
     link.href = href;
     link.textContent = text;

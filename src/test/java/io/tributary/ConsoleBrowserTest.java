@@ -129,6 +129,12 @@ class ConsoleBrowserTest {
         assertThat(api.get("/api/v1/subscriptions/" + subscription, "Authorization", "Bearer " + TOKEN).json().get("paused").asBoolean())
                 .isFalse();
 
+        browser.findElement(By.linkText("Sources")).click();
+        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+        assertThat(browser.findElement(By.xpath("//table[@id='sources']//tr[td[1][text()='demo']]")).getText())
+                .contains("/webhooks/mailstand/demo", "none");
+        screenshot("sources");
+
         // The API's browsable description opens with the same login.
         browser.get(url("/api/docs"));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".opblock")));
