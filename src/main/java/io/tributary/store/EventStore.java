@@ -163,6 +163,34 @@ public final class EventStore {
                 Columns.instant(rows.getTimestamp(8)), Columns.instant(rows.getTimestamp(9))), args.toArray());
     }
 
+    /**
+     * Accepted events since {@code since} counted by provider, type and bucket of {@code bucketSeconds}
+     * (by time of receipt): what the console's charts draw. One grouped query over the receipt index.
+     */
+    public List<ActivityCount> activity(Instant since, int bucketSeconds) {
+        String bucket = bucket("recorded_at", bucketSeconds);
+        return jdbc.query("SELECT " + bucket + ", provider, type, COUNT(*) FROM tributary_event WHERE recorded_at >= ?"
+                + " GROUP BY " + bucket + ", provider, type",
+                (rows, n) -> new ActivityCount(bucketStart(rows.getLong(1), bucketSeconds), rows.getString(2), rows.getString(3),
+                        rows.getLong(4)), Timestamp.from(since));
+    }
+
+    /**
+     * The SQL (H2 and PostgreSQL alike) of the bucket a timestamp column falls in: its seconds since
+     * 1970 as the column holds them, divided by the bucket's length.
+     */
+    public static String bucket(String column, int bucketSeconds) {
+        if (bucketSeconds < 1) {
+            throw new IllegalArgumentException("bucket of " + bucketSeconds + " s");
+        }
+        return "FLOOR(EXTRACT(EPOCH FROM " + column + ") / " + bucketSeconds + ")";
+    }
+
+    /** The start of bucket {@code n}: the columns hold the JVM's local time, as JDBC wrote it. */
+    public static Instant bucketStart(long n, int bucketSeconds) {
+        return Timestamp.valueOf(java.time.LocalDateTime.ofEpochSecond(n * bucketSeconds, 0, java.time.ZoneOffset.UTC)).toInstant();
+    }
+
     private static void equal(StringBuilder sql, List<Object> args, String column, String value) {
         if (value != null) {
             sql.append(" AND ").append(column).append(" = ?");

@@ -160,4 +160,31 @@ class EventStoreTest {
             assertThat(store.event("evt_late")).isPresent();
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void eventsAreCountedByProviderTypeAndMinuteOfReceipt(String name, DataSource db) throws Exception {
+        JdbcTemplate jdbc = new JdbcTemplate(db);
+        try (Journal journal = new Journal(db, new SimpleMeterRegistry(), Duration.ofSeconds(30))) {
+            EventStore store = new EventStore(jdbc, journal, SqlDialect.of(db), JSON);
+            // a minute in the future, so no other test's events share it
+            Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofDays(400 + new java.util.Random().nextInt(10_000)));
+            String run = java.util.UUID.randomUUID().toString();
+            Object[][] events = {{"mailstand", "message.clicked", 0}, {"mailstand", "message.clicked", 59}, {"mailstand", "message.opened", 1},
+                {"dailystory", "message.clicked", 2}, {"mailstand", "message.clicked", 60}};
+            for (int i = 0; i < events.length; i++) {
+                ObjectNode event = JSON.createObjectNode().put("id", "a" + i).put("type", (String) events[i][1]);
+                assertThat(store.saveNew(new StoredEvent(run + ".a" + i, event, new ReceivedPayload((String) events[i][0], "demo", null,
+                        minute.plusSeconds((Integer) events[i][2]).plusMillis(250), Map.of(), "{}")), Companions.NONE)).isTrue();
+            }
+            List<ActivityCount> counts = store.activity(minute, 60);
+            assertThat(counts).containsExactlyInAnyOrder(
+                    new ActivityCount(minute, "mailstand", "message.clicked", 2),
+                    new ActivityCount(minute, "mailstand", "message.opened", 1),
+                    new ActivityCount(minute, "dailystory", "message.clicked", 1),
+                    new ActivityCount(minute.plusSeconds(60), "mailstand", "message.clicked", 1));
+            assertThat(store.activity(minute.plusSeconds(60), 3600)).containsExactly(
+                    new ActivityCount(minute.truncatedTo(ChronoUnit.HOURS), "mailstand", "message.clicked", 1));
+        }
+    }
 }
