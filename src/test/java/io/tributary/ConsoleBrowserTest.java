@@ -94,8 +94,10 @@ class ConsoleBrowserTest {
     @Test
     void logInSeeTheOverviewPauseAndResumeASubscriptionLogOut() throws Exception {
         WebhookClient api = new WebhookClient(port);
-        String subscription = api.post("/api/v1/subscriptions", "{\"url\":\"https://example.com/" + UUID.randomUUID() + "\"}",
+        String subscription = api.post("/api/v1/subscriptions", "{\"url\":\"https://example.com/" + UUID.randomUUID() + "\",\"types\":[\"contact.*\"]}",
                 "Authorization", "Bearer " + TOKEN).json().get("id").asText();
+        api.post("/webhooks/mailstand/demo", "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"click\",\"to\":\"contact_1\","
+                + "\"created_at\":1654703617}");
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
         wait.ignoring(StaleElementReferenceException.class); // the page redraws a table after each change
 
@@ -113,7 +115,13 @@ class ConsoleBrowserTest {
 
         By row = By.xpath("//table[@id='subscriptions']//tr[td[1][text()='" + subscription + "']]");
         wait.until(ExpectedConditions.presenceOfElementLocated(row));
+        assertThat(Integer.parseInt(browser.findElement(By.id("by-provider")).getDomAttribute("data-bars")))
+                .as("this minute's events drawn").isGreaterThanOrEqualTo(1);
+        assertThat(browser.findElement(By.id("by-provider")).getText()).contains("mailstand");
+        assertThat(Integer.parseInt(browser.findElement(By.id("tile-events")).getText())).isGreaterThanOrEqualTo(1);
         screenshot("overview");
+        browser.findElement(By.id("window-24h")).click();
+        wait.until(d -> d.findElement(By.id("bucket-note")).getText().contains("15 minutes"));
         wait.until(d -> {
             d.findElement(row).findElement(By.cssSelector("button.pause")).click();
             return true;
