@@ -55,6 +55,43 @@ class ApiConfiguration {
         return registration;
     }
 
+    static {
+        // Free-form JSON (a canonical event, a provider's payload) is a JSON object, or any JSON value.
+        org.springdoc.core.utils.SpringDocUtils.getConfig()
+                .replaceWithSchema(com.fasterxml.jackson.databind.node.ObjectNode.class,
+                        new io.swagger.v3.oas.models.media.ObjectSchema().additionalProperties(true).description("A JSON object"))
+                .replaceWithSchema(com.fasterxml.jackson.databind.JsonNode.class,
+                        new io.swagger.v3.oas.models.media.Schema<Object>().description("Any JSON value"));
+    }
+
+    /**
+     * Every admin operation's errors: Spring's {@code ProblemDetail} as {@code application/problem+json}
+     * (RFC 9457), with {@code field} naming the request field at fault and {@code reason} the quarantine
+     * reason of a payload that does not map.
+     */
+    @Bean
+    org.springdoc.core.customizers.OpenApiCustomizer problemResponses() {
+        return api -> {
+            var problem = new io.swagger.v3.oas.models.media.ObjectSchema()
+                    .description("RFC 9457 problem details (Spring's ProblemDetail)")
+                    .addProperty("type", new io.swagger.v3.oas.models.media.StringSchema().format("uri"))
+                    .addProperty("title", new io.swagger.v3.oas.models.media.StringSchema())
+                    .addProperty("status", new io.swagger.v3.oas.models.media.IntegerSchema())
+                    .addProperty("detail", new io.swagger.v3.oas.models.media.StringSchema())
+                    .addProperty("instance", new io.swagger.v3.oas.models.media.StringSchema().format("uri"))
+                    .addProperty("field", new io.swagger.v3.oas.models.media.StringSchema().description("the request field at fault"))
+                    .addProperty("reason", new io.swagger.v3.oas.models.media.StringSchema()
+                            .description("why a payload does not map: unmapped, mapping_error, invalid"));
+            api.getComponents().addSchemas("ProblemDetail", problem);
+            var errors = new io.swagger.v3.oas.models.responses.ApiResponse()
+                    .description("A problem: the request was refused (4xx) or failed (5xx), with what to fix")
+                    .content(new io.swagger.v3.oas.models.media.Content().addMediaType(io.tributary.system.Problems.MEDIA_TYPE,
+                            new io.swagger.v3.oas.models.media.MediaType().schema(
+                                    new io.swagger.v3.oas.models.media.Schema<Object>().$ref("#/components/schemas/ProblemDetail"))));
+            api.getPaths().values().forEach(path -> path.readOperations().forEach(op -> op.getResponses().addApiResponse("default", errors)));
+        };
+    }
+
     /** What /api/openapi.json says of the API as a whole: its name, version, and that it takes the admin token as a bearer. */
     @Bean
     OpenAPI adminApiDescription(ObjectProvider<BuildProperties> build) {

@@ -1,13 +1,13 @@
 package io.tributary.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.delivery.DeadLetter;
 import io.tributary.delivery.DeadLetters;
 import io.tributary.delivery.DeliveryDispatcher;
+import io.tributary.delivery.DeliveryRecord;
 import io.tributary.delivery.DeliveryStore;
 import io.tributary.store.EventStore;
 import io.tributary.system.ProblemException;
+import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -21,37 +21,37 @@ class DeliveryController {
     private final DeliveryStore deliveries;
     private final DeliveryDispatcher dispatcher;
     private final EventStore events;
-    private final ObjectMapper json;
 
-    DeliveryController(DeliveryStore deliveries, DeliveryDispatcher dispatcher, EventStore events, ObjectMapper json) {
+    DeliveryController(DeliveryStore deliveries, DeliveryDispatcher dispatcher, EventStore events) {
         this.deliveries = deliveries;
         this.dispatcher = dispatcher;
         this.events = events;
-        this.json = json;
     }
 
+    record Deliveries(List<DeliveryRecord> items) {
+    }
+
+    /** Each delivery of the event, one per subscription that asked for it, with every attempt. */
     @GetMapping("/api/v1/events/{id}/deliveries")
-    ObjectNode deliveries(@PathVariable String id) {
+    Deliveries deliveries(@PathVariable String id) {
         if (events.event(id).isEmpty()) {
             throw ProblemException.notFound("No event '" + id + "'.");
         }
-        ObjectNode page = json.createObjectNode();
-        page.set("items", json.valueToTree(deliveries.forEvent(id)));
-        return page;
+        return new Deliveries(deliveries.forEvent(id));
+    }
+
+    record DeadLetterList(List<DeadLetter> items) {
     }
 
     @GetMapping("/api/v1/dead-letters")
-    ObjectNode deadLetters(@RequestParam(required = false) String subscription, @RequestParam(defaultValue = "100") int limit) {
+    DeadLetterList deadLetters(@RequestParam(required = false) String subscription, @RequestParam(defaultValue = "100") int limit) {
         checkLimit(limit);
-        ObjectNode page = json.createObjectNode();
-        page.set("items", json.valueToTree(deliveries.deadLetters(subscription, limit).stream().map(DeliveryController::redacted).toList()));
-        return page;
+        return new DeadLetterList(deliveries.deadLetters(subscription, limit).stream().map(DeliveryController::redacted).toList());
     }
 
     @GetMapping("/api/v1/dead-letters/{id}")
-    ObjectNode deadLetter(@PathVariable String id) {
-        return json.valueToTree(redacted(deliveries.deadLetter(id)
-                .orElseThrow(() -> ProblemException.notFound("No dead letter '" + id + "'."))));
+    DeadLetter deadLetter(@PathVariable String id) {
+        return redacted(deliveries.deadLetter(id).orElseThrow(() -> ProblemException.notFound("No dead letter '" + id + "'.")));
     }
 
     /** Dead letters written before their subscriptions' credentials were redacted at storage are redacted here. */
@@ -62,17 +62,23 @@ class DeliveryController {
 
     /** Dead-letter ids are {@code <eventId>/<subscriptionId>}; the path takes them as two segments. */
     @PostMapping("/api/v1/dead-letters/{eventId}/{subscriptionId}/replay")
-    ObjectNode replay(@PathVariable String eventId, @PathVariable String subscriptionId) {
-        var delivery = dispatcher.replayDeadLetter(eventId + "/" + subscriptionId);
-        return json.createObjectNode().put("id", delivery.id()).put("status", "replayed");
+    Replayed replay(@PathVariable String eventId, @PathVariable String subscriptionId) {
+        return new Replayed(dispatcher.replayDeadLetter(eventId + "/" + subscriptionId).id(), "replayed");
+    }
+
+    /** @param id the delivery sent again, from the start of the retry schedule */
+    record Replayed(String id, String status) {
     }
 
     /** Bulk replay: every dead letter of one subscription, oldest first. */
     @PostMapping("/api/v1/dead-letters/replay")
-    ObjectNode replayAll(@RequestParam String subscription, @RequestParam(defaultValue = "1000") int limit) {
+    BulkReplayed replayAll(@RequestParam String subscription, @RequestParam(defaultValue = "1000") int limit) {
         checkLimit(limit);
-        return json.createObjectNode().put("subscription", subscription)
-                .put("replayed", dispatcher.replayDeadLetters(subscription, limit));
+        return new BulkReplayed(subscription, dispatcher.replayDeadLetters(subscription, limit));
+    }
+
+    /** @param replayed how many dead letters were sent again */
+    record BulkReplayed(String subscription, int replayed) {
     }
 
     private static void checkLimit(int limit) {

@@ -1,9 +1,13 @@
 package io.tributary.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.tributary.delivery.DeliveryDispatcher;
 import io.tributary.ingest.QuarantineReplay;
+import io.tributary.ingest.Rejection;
 import io.tributary.ingest.RejectionLog;
 import io.tributary.mapping.Normalization;
 import io.tributary.mapping.Normalization.Quarantined;
@@ -12,10 +16,10 @@ import io.tributary.store.QuarantineEntry;
 import io.tributary.store.QuarantineGroup;
 import io.tributary.store.ReceivedPayload;
 import io.tributary.system.ProblemException;
-import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
-import org.springframework.http.ResponseEntity;
+import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -41,33 +45,76 @@ class EventController {
         this.json = json;
     }
 
+    /**
+     * An accepted event: the canonical event, and the provider's request as it arrived.
+     *
+     * @param payload the provider's body when it is JSON; else {@code body} has it as text
+     * @param headers the request's headers, credentials redacted
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record EventView(@Schema(description = "The canonical event (CloudEvents 1.0, JSON)") ObjectNode event, String provider,
+                     String sourceId, String eventKey, Instant receivedAt, Map<String, String> headers, JsonNode payload, String body) {
+    }
+
     @GetMapping("/api/v1/events/{id}")
-    ObjectNode event(@PathVariable String id) {
+    EventView event(@PathVariable String id) {
         var stored = store.event(id).orElseThrow(() -> ProblemException.notFound("No event '" + id + "'."));
-        ObjectNode view = json.createObjectNode();
-        view.set("event", stored.event());
-        addReceived(view, stored.received());
-        return view;
+        ReceivedPayload r = stored.received();
+        JsonNode payload = payload(r);
+        return new EventView(stored.event(), r.provider(), r.sourceId(), r.eventKey(), r.receivedAt(), r.headers(), payload,
+                payload == null ? r.body() : null);
+    }
+
+    record Rejections(List<Rejection> items) {
     }
 
     /** The last refused webhook requests: when, source, reason, client address; never the body. */
     @GetMapping("/api/v1/rejections")
-    ObjectNode rejections(@RequestParam(defaultValue = "100") int limit) {
+    Rejections rejections(@RequestParam(defaultValue = "100") int limit) {
         checkLimit(limit);
-        ObjectNode page = json.createObjectNode();
-        page.putArray("items").addAll(rejectionLog.latest(limit));
-        return page;
+        return new Rejections(rejectionLog.latest(limit));
+    }
+
+    /**
+     * A payload in quarantine: why ({@code reason}, {@code detail}), and the provider's request as it arrived.
+     *
+     * @param id      its key: replay it with {@code POST /api/v1/quarantine/{id}/replay}
+     * @param payload the provider's body when it is JSON; else {@code body} has it as text
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record QuarantinedView(String id, @Schema(description = "unmapped, mapping_error or invalid") String reason, String providerevent,
+                           String detail, String provider, String sourceId, String eventKey, Instant receivedAt,
+                           Map<String, String> headers, JsonNode payload, String body) {
+    }
+
+    record QuarantineList(List<QuarantinedView> items) {
     }
 
     /** Quarantined payloads, newest first; of one provider, one reason, or both. */
     @GetMapping("/api/v1/quarantine")
-    ObjectNode quarantine(@RequestParam(required = false) String provider, @RequestParam(required = false) String reason,
-                          @RequestParam(defaultValue = "100") int limit) {
+    QuarantineList quarantine(@RequestParam(required = false) String provider, @RequestParam(required = false) String reason,
+                              @RequestParam(defaultValue = "100") int limit) {
         checkLimit(limit);
-        ObjectNode page = json.createObjectNode();
-        var items = page.putArray("items");
-        store.quarantined(provider, checkReason(reason), limit).forEach(q -> items.add(view(q)));
-        return page;
+        return new QuarantineList(store.quarantined(provider, checkReason(reason), limit).stream().map(this::view).toList());
+    }
+
+    @GetMapping("/api/v1/quarantine/{id}")
+    QuarantinedView quarantined(@PathVariable String id) {
+        return view(store.quarantined(id).orElseThrow(() -> ProblemException.notFound("No quarantined payload '" + id + "'.")));
+    }
+
+    /** Runs one quarantined payload through the current mapping: the event it became, or 422 with why it still does not map. */
+    @PostMapping("/api/v1/quarantine/{id}/replay")
+    Replayed replay(@PathVariable String id) {
+        Normalization result = replay.replay(id, dispatcher::plan);
+        if (result instanceof Quarantined q) {
+            throw new ProblemAdvice.NotMapped(q);
+        }
+        return new Replayed(result.id(), "accepted", ((Normalization.Normalized) result).event());
+    }
+
+    /** @param event the canonical event it became */
+    record Replayed(String id, String status, ObjectNode event) {
     }
 
     /** The quarantine by provider and reason, with counts: the largest group first. */
@@ -116,44 +163,20 @@ class EventController {
         }
     }
 
-    @GetMapping("/api/v1/quarantine/{id}")
-    ObjectNode quarantined(@PathVariable String id) {
-        return view(store.quarantined(id).orElseThrow(() -> ProblemException.notFound("No quarantined payload '" + id + "'.")));
+    private QuarantinedView view(QuarantineEntry q) {
+        ReceivedPayload r = q.received();
+        JsonNode payload = payload(r);
+        return new QuarantinedView(q.id(), q.reason(), q.providerEvent(), q.detail(), r.provider(), r.sourceId(), r.eventKey(),
+                r.receivedAt(), r.headers(), payload, payload == null ? r.body() : null);
     }
 
-    @PostMapping("/api/v1/quarantine/{id}/replay")
-    ResponseEntity<ObjectNode> replay(@PathVariable String id, HttpServletRequest request) {
-        Normalization result = replay.replay(id, dispatcher::plan);
-        if (result instanceof Quarantined q) {
-            ObjectNode problem = ProblemAdvice.unprocessable(q, request);
-            return ResponseEntity.unprocessableEntity().contentType(ProblemAdvice.PROBLEM).body(problem);
-        }
-        ObjectNode event = ((Normalization.Normalized) result).event();
-        ObjectNode answer = json.createObjectNode().put("id", result.id()).put("status", "accepted");
-        answer.set("event", event);
-        return ResponseEntity.ok(answer);
-    }
-
-    private ObjectNode view(QuarantineEntry q) {
-        ObjectNode view = json.createObjectNode();
-        view.put("id", q.id());
-        view.put("reason", q.reason());
-        view.put("providerevent", q.providerEvent());
-        view.put("detail", q.detail());
-        addReceived(view, q.received());
-        return view;
-    }
-
-    private void addReceived(ObjectNode view, ReceivedPayload received) {
-        view.put("provider", received.provider());
-        view.put("sourceId", received.sourceId());
-        view.put("eventKey", received.eventKey());
-        view.put("receivedAt", received.receivedAt().toString());
-        view.set("headers", json.valueToTree(received.headers()));
+    /** The provider's body as JSON, or null when it is not JSON. */
+    private JsonNode payload(ReceivedPayload received) {
         try {
-            view.set("payload", json.readTree(received.body()));
+            JsonNode payload = json.readTree(received.body());
+            return payload == null || payload.isMissingNode() ? null : payload;
         } catch (IOException e) {
-            view.put("body", received.body());
+            return null;
         }
     }
 }

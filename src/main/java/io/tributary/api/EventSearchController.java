@@ -1,8 +1,5 @@
 package io.tributary.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.ingest.EventKeys;
 import io.tributary.ingest.SourceProperties;
 import io.tributary.store.EventQuery;
@@ -31,16 +28,14 @@ class EventSearchController {
 
     private final EventStore store;
     private final SourceProperties sources;
-    private final ObjectMapper json;
 
-    EventSearchController(EventStore store, SourceProperties sources, ObjectMapper json) {
+    EventSearchController(EventStore store, SourceProperties sources) {
         this.store = store;
         this.sources = sources;
-        this.json = json;
     }
 
     @GetMapping("/api/v1/events")
-    ObjectNode search(@RequestParam(required = false) String type, @RequestParam(required = false) String provider,
+    EventPage search(@RequestParam(required = false) String type, @RequestParam(required = false) String provider,
                       @RequestParam(required = false) String source, @RequestParam(required = false) String tenant,
                       @RequestParam(required = false) String subject, @RequestParam(required = false) String from,
                       @RequestParam(required = false) String to, @RequestParam(required = false) String id,
@@ -59,15 +54,26 @@ class EventSearchController {
         }
         List<EventSummary> page = store.search(new EventQuery(id == null ? null : keysOf(id, provider, source), blank(type),
                 blank(provider), blank(source), blank(tenant), blank(subject), instant("from", from), instant("to", to), after, limit));
-        ObjectNode answer = json.createObjectNode();
-        ArrayNode items = answer.putArray("items");
-        for (EventSummary e : page) {
-            items.addObject().put("key", e.key()).put("id", e.id()).put("type", e.type()).put("provider", e.provider())
-                    .put("source", e.sourceId()).put("tenant", e.tenant()).put("subject", e.subject())
-                    .put("time", e.time() == null ? null : e.time().toString()).put("recordedAt", e.recordedAt().toString());
-        }
-        answer.put("next", page.size() == limit ? page.get(page.size() - 1).cursor().encode() : null);
-        return answer;
+        return new EventPage(page.stream().map(e -> new EventItem(e.key(), e.id(), e.type(), e.provider(), e.sourceId(), e.tenant(),
+                e.subject(), e.time(), e.recordedAt())).toList(),
+                page.size() == limit ? page.get(page.size() - 1).cursor().encode() : null);
+    }
+
+    /**
+     * One event as a search lists it.
+     *
+     * @param key    its key: {@code GET /api/v1/events/{key}}
+     * @param id     the provider's id (the canonical id)
+     * @param source the source it came in through
+     * @param time   when it happened, as the payload says
+     * @param recordedAt when Tributary received it
+     */
+    record EventItem(String key, String id, String type, String provider, String source, String tenant, String subject, Instant time,
+                     Instant recordedAt) {
+    }
+
+    /** @param next the cursor of the next page, or null on the last */
+    record EventPage(List<EventItem> items, String next) {
     }
 
     /**

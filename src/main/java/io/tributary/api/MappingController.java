@@ -1,7 +1,5 @@
 package io.tributary.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.mapping.EventNormalizer;
 import io.tributary.system.ProblemException;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -13,22 +11,22 @@ import org.springframework.web.bind.annotation.RestController;
 class MappingController {
 
     private final EventNormalizer normalizer;
-    private final ObjectMapper json;
 
-    MappingController(EventNormalizer normalizer, ObjectMapper json) {
+    MappingController(EventNormalizer normalizer) {
         this.normalizer = normalizer;
-        this.json = json;
+    }
+
+    /** @param providers the providers that have a mapping */
+    record Mappings(java.util.Set<String> providers) {
     }
 
     @GetMapping("/api/v1/mappings")
-    ObjectNode mappings() {
-        ObjectNode view = json.createObjectNode();
-        view.set("providers", json.valueToTree(normalizer.providers()));
-        return view;
+    Mappings mappings() {
+        return new Mappings(normalizer.providers());
     }
 
     @PostMapping("/api/v1/mappings/reload")
-    ObjectNode reload() {
+    Mappings reload() {
         try {
             normalizer.reload();
         } catch (IllegalStateException e) {

@@ -7,11 +7,13 @@ import io.tributary.mapping.EventNormalizer;
 import io.tributary.mapping.Normalization;
 import io.tributary.mapping.Normalization.Quarantined;
 import io.tributary.system.ProblemException;
-import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -36,8 +38,14 @@ class NormalizeController {
     }
 
     @PostMapping({"/api/v1/normalize/{provider}", "/api/v1/normalize/{provider}/{eventKey}"})
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The provider's webhook body, as it would send it",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE)))
+    @ApiResponse(responseCode = "200", description = "The canonical event it becomes (CloudEvents 1.0, JSON)",
+            content = @Content(mediaType = "application/cloudevents+json",
+                    schema = @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE)))
     ResponseEntity<ObjectNode> normalize(@PathVariable String provider, @PathVariable(required = false) String eventKey,
-                                         @RequestBody(required = false) byte[] body, HttpServletRequest request) {
+                                         @RequestBody(required = false) byte[] body) {
         if (!normalizer.knows(provider)) {
             throw ProblemException.notFound("Unknown provider '" + provider + "'.");
         }
@@ -45,11 +53,7 @@ class NormalizeController {
         Normalization result = normalizer.normalize(
                 new EventContext(provider, DRY_RUN_SOURCE, null, eventKey, payload, clock.instant()));
         if (result instanceof Quarantined q) {
-            ObjectNode problem = ProblemAdvice.unprocessable(q, request);
-            if (q.providerEvent() != null) {
-                problem.put("providerevent", q.providerEvent());
-            }
-            return ResponseEntity.unprocessableEntity().contentType(ProblemAdvice.PROBLEM).body(problem);
+            throw new ProblemAdvice.NotMapped(q);
         }
         return ResponseEntity.ok().contentType(CLOUDEVENTS).body(((Normalization.Normalized) result).event());
     }

@@ -1,6 +1,6 @@
 package io.tributary.api;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.ingest.Rejection;
 import io.tributary.ingest.RejectionLog;
 import io.tributary.ingest.SourceProperties;
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ class SourceController {
      */
     record SourceView(String id, List<String> providers, List<String> webhookUrls, String tenant, String tenantFrom, AuthView auth,
                       List<String> allowedIps, List<String> allowedIpPresets, int rateLimit, int rejected,
-                      List<ObjectNode> recentRejections) {
+                      List<Rejection> recentRejections) {
     }
 
     record Sources(List<SourceView> items) {
@@ -53,13 +53,13 @@ class SourceController {
 
     @GetMapping("/api/v1/sources")
     Sources sources() {
-        Map<String, List<ObjectNode>> refused = new HashMap<>();
-        for (ObjectNode r : rejections.latest(1_000)) {
-            refused.computeIfAbsent(r.path("source").asText(), k -> new ArrayList<>()).add(r);
+        Map<String, List<Rejection>> refused = new HashMap<>();
+        for (Rejection r : rejections.latest(1_000)) {
+            refused.computeIfAbsent(String.valueOf(r.source()), k -> new ArrayList<>()).add(r);
         }
         List<SourceView> items = new ArrayList<>();
         sources.forEach((id, s) -> {
-            List<ObjectNode> mine = refused.getOrDefault(id, List.of());
+            List<Rejection> mine = refused.getOrDefault(id, List.of());
             SourceProperties.Auth a = s.auth();
             AuthView auth = a == null ? new AuthView("none", null, null, null, null, null, null, 0)
                     : new AuthView(a.type(), a.header(), a.queryParam(), a.algorithm(), a.encoding(), a.prefix(), a.username(),

@@ -2,7 +2,6 @@ package io.tributary.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hazelcast.ringbuffer.OverflowPolicy;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,16 +36,8 @@ public final class RejectionLog {
 
     void record(String sourceId, String provider, HttpServletRequest request, String client, int status, String reason) {
         meters.counter("tributary.ingest.rejected", "source", String.valueOf(sourceId), "reason", reason).increment();
-        ObjectNode entry = json.createObjectNode()
-                .put("at", clock.instant().toString())
-                .put("source", sourceId)
-                .put("provider", provider)
-                .put("status", status)
-                .put("reason", reason)
-                .put("client", client)
-                .put("path", cut(request.getRequestURI()))
-                .put("userAgent", cut(request.getHeader("User-Agent")))
-                .put("contentLength", request.getContentLengthLong());
+        Rejection entry = new Rejection(clock.instant(), sourceId, provider, status, reason, client, cut(request.getRequestURI()),
+                cut(request.getHeader("User-Agent")), request.getContentLengthLong());
         try {
             ring.addAsync(json.writeValueAsString(entry), OverflowPolicy.OVERWRITE);
         } catch (JsonProcessingException e) {
@@ -64,13 +55,13 @@ public final class RejectionLog {
     }
 
     /** The newest refusals first. */
-    public List<ObjectNode> latest(int limit) {
-        List<ObjectNode> entries = new ArrayList<>();
+    public List<Rejection> latest(int limit) {
+        List<Rejection> entries = new ArrayList<>();
         long tail = ring.tailSequence();
         long head = ring.headSequence();
         for (long seq = tail; seq >= head && entries.size() < limit && seq >= 0; seq--) {
             try {
-                entries.add((ObjectNode) json.readTree(ring.readOne(seq)));
+                entries.add(json.readValue(ring.readOne(seq), Rejection.class));
             } catch (JsonProcessingException | InterruptedException e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();

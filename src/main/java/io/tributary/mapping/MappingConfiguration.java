@@ -26,8 +26,8 @@ class MappingConfiguration {
     }
 
     @Bean
-    SampleCases sampleCases(com.fasterxml.jackson.databind.ObjectMapper json) {
-        return SampleCases.load(json);
+    io.tributary.canonical.SampleCases sampleCases(com.fasterxml.jackson.databind.ObjectMapper json) {
+        return io.tributary.canonical.SampleCases.load(json);
     }
 
     @Bean

@@ -1,7 +1,7 @@
 package io.tributary.subscription;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.mapping.SampleCases;
+import io.tributary.canonical.SampleCases;
 import java.util.List;
 
 /**

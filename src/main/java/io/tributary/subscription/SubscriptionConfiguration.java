@@ -68,7 +68,7 @@ class SubscriptionConfiguration {
     }
 
     @Bean
-    GoldenEvents goldenEvents(io.tributary.mapping.SampleCases cases) {
+    GoldenEvents goldenEvents(io.tributary.canonical.SampleCases cases) {
         return GoldenEvents.of(cases);
     }
 

@@ -458,7 +458,7 @@ class DeliveryTest {
         TestReceiver target = receiver();
         TestReceiver bystander = receiver();
         JsonNode sub = subscribe("{\"url\":\"%s\",\"types\":[\"contact.*\"]}".formatted(target.url()));
-        subscribe("{\"url\":\"%s\"}".formatted(bystander.url()));
+        String bystanderId = subscribe("{\"url\":\"%s\"}".formatted(bystander.url())).get("id").asText();
 
         Answer sent = client.post("/api/v1/subscriptions/" + sub.get("id").asText() + "/test", "");
         assertThat(sent.status()).as(sent.body()).isEqualTo(202);
@@ -473,6 +473,7 @@ class DeliveryTest {
         await().atMost(WAIT).until(() -> client.get("/api/v1/events/" + key + "/deliveries").json().at("/items/0/status").asText()
                 .equals("SUCCEEDED"));
         assertThat(bystander.received()).as("only the subscription tested gets its test event").isEmpty();
+        client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.base() + "/api/v1/subscriptions/" + bystanderId)).DELETE());
         assertThat(client.post("/api/v1/subscriptions/sub_nope/test", "").status()).isEqualTo(404);
     }
 

@@ -1,4 +1,4 @@
-package io.tributary.mapping;
+package io.tributary.canonical;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
