@@ -84,6 +84,24 @@ class ConsoleBrowserTest {
         Files.copy(shot.toPath(), dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** Logs in, then follows the header's link to a page (none: stays on the overview); the wait for the rest. */
+    private WebDriverWait logInAndOpen(String page) {
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.ignoring(StaleElementReferenceException.class); // pages redraw their tables after each change
+        browser.get(url("/console/login"));
+        logIn(TOKEN);
+        loaded(wait);
+        if (page != null) {
+            browser.findElement(By.linkText(page)).click();
+            loaded(wait);
+        }
+        return wait;
+    }
+
+    private static void loaded(WebDriverWait wait) {
+        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+    }
+
     private void logIn(String token) {
         WebElement field = browser.findElement(By.id("token"));
         field.clear();
@@ -108,7 +126,7 @@ class ConsoleBrowserTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("failed")));
 
         logIn(TOKEN);
-        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+        loaded(wait);
         Cookie session = browser.manage().getCookieNamed("TRIBUTARY_CONSOLE");
         assertThat(session.isHttpOnly()).isTrue();
         assertThat(session.getSameSite()).isEqualTo("Strict");
@@ -138,7 +156,7 @@ class ConsoleBrowserTest {
                 .isFalse();
 
         browser.findElement(By.linkText("Sources")).click();
-        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+        loaded(wait);
         assertThat(browser.findElement(By.xpath("//table[@id='sources']//tr[td[1][text()='demo']]")).getText())
                 .contains("/webhooks/mailstand/demo", "none");
         screenshot("sources");
@@ -149,7 +167,7 @@ class ConsoleBrowserTest {
         assertThat(browser.getPageSource()).contains("/api/v1/subscriptions");
         screenshot("api-docs");
         browser.get(url("/console/"));
-        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+        loaded(wait);
 
         browser.findElement(By.id("logout")).click();
         wait.until(ExpectedConditions.urlContains("/console/login"));
@@ -168,14 +186,7 @@ class ConsoleBrowserTest {
             String key = api.post("/webhooks/mailstand/demo", "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"click\",\"workspace_id\":\""
                     + tenant + "\",\"to\":\"" + contact + "\",\"subject\":\"Zoë's offer\",\"created_at\":1654703617}").json().get("key").asText();
             org.awaitility.Awaitility.await().atMost(WAIT).until(() -> subscriber.received().size() == 1);
-            WebDriverWait wait = new WebDriverWait(browser, WAIT);
-            wait.ignoring(StaleElementReferenceException.class);
-
-            browser.get(url("/console/login"));
-            logIn(TOKEN);
-            wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
-            browser.findElement(By.linkText("Events")).click();
-            wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+            WebDriverWait wait = logInAndOpen("Events");
             browser.findElement(By.name("subject")).sendKeys(contact);
             browser.findElement(By.id("find")).click();
             wait.until(ExpectedConditions.presenceOfElementLocated(By.linkText(key)));
@@ -183,7 +194,7 @@ class ConsoleBrowserTest {
             screenshot("events");
 
             browser.findElement(By.linkText(key)).click();
-            wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+            loaded(wait);
             assertThat(browser.findElement(By.id("canonical")).getText()).contains("message.clicked").contains("Zoë's offer");
             assertThat(browser.findElement(By.id("payload")).getText()).contains("\"type\": \"click\"").contains(tenant);
             assertThat(browser.findElement(By.id("deliveries")).getText()).contains("SUCCEEDED").contains("200");
@@ -198,14 +209,7 @@ class ConsoleBrowserTest {
         String key = api.post("/webhooks/acme/acme-shop", """
                 {"kind": "cart.abandoned", "event_uuid": "%s", "at": "2026-02-01T08:00:00Z", "customer": {"number": 7, "mail": "q@example.org"}}
                 """.formatted(id)).json().get("key").asText();
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
-        wait.ignoring(StaleElementReferenceException.class);
-
-        browser.get(url("/console/login"));
-        logIn(TOKEN);
-        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
-        browser.findElement(By.linkText("Quarantine")).click();
-        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+        WebDriverWait wait = logInAndOpen("Quarantine");
         By group = By.xpath("//table[@id='groups']//tr[td[1][text()='acme'] and td[2][text()='unmapped']]");
         wait.until(d -> {
             d.findElement(group).findElement(By.cssSelector("button.show")).click();
@@ -241,7 +245,7 @@ class ConsoleBrowserTest {
         Files.createDirectories(mappings.resolve("acme"));
         Files.writeString(mappings.resolve("acme/mapping.jsonata"), fixed);
         browser.findElement(By.linkText("Quarantine")).click();
-        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+        loaded(wait);
         browser.findElement(By.id("reload")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reloaded"), "Reloaded"));
         wait.until(d -> {
@@ -262,13 +266,7 @@ class ConsoleBrowserTest {
         WebhookClient api = new WebhookClient(port);
         String tenant = "t-" + UUID.randomUUID();
         try (TestReceiver subscriber = new TestReceiver().answering(n -> TestReceiver.Reply.of(500))) {
-            WebDriverWait wait = new WebDriverWait(browser, WAIT);
-            wait.ignoring(StaleElementReferenceException.class);
-            browser.get(url("/console/login"));
-            logIn(TOKEN);
-            wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
-            browser.findElement(By.linkText("Subscriptions")).click();
-            wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+            WebDriverWait wait = logInAndOpen("Subscriptions");
 
             browser.findElement(By.id("new")).click();
             WebElement form = browser.findElement(By.id("subscription-form"));
@@ -296,7 +294,7 @@ class ConsoleBrowserTest {
                     + tenant + "\",\"to\":\"contact_1\",\"created_at\":1654703617}").json().get("key").asText();
 
             browser.navigate().refresh();
-            wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+            loaded(wait);
             By row = By.xpath("//table[@id='subscriptions']//tr[td[1][text()='" + subscription + "']]");
             wait.until(d -> d.findElement(row).getText().contains("paused (failing)"));
             assertThat(browser.findElement(row).findElements(By.tagName("td")).get(6).getText()).as("held").isEqualTo("1");
@@ -314,7 +312,7 @@ class ConsoleBrowserTest {
             org.awaitility.Awaitility.await().atMost(WAIT).until(() -> api.get("/api/v1/subscriptions/" + subscription,
                     "Authorization", "Bearer " + TOKEN).json().at("/health/succeeded").asInt() == 2);
             browser.navigate().refresh();
-            wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+            loaded(wait);
             assertThat(browser.findElement(row).findElements(By.tagName("td")).get(4).getText()).isEqualTo("100 % of 2");
             assertThat(browser.findElement(row).findElements(By.tagName("td")).get(7).getText()).as("dead letters").isEqualTo("0");
         }
@@ -322,12 +320,9 @@ class ConsoleBrowserTest {
 
     @Test
     void thePlaygroundComparesASampleWithItsExpectedFile() throws Exception {
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
-        browser.get(url("/console/login"));
-        logIn(TOKEN);
-        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+        WebDriverWait wait = logInAndOpen(null);
         browser.get(url("/console/playground.html?provider=mailstand"));
-        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+        loaded(wait);
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("sample"))).selectByValue("click");
         wait.until(ExpectedConditions.textToBe(By.id("as-expected"), "none: as expected"));
         WebElement mapping = browser.findElement(By.id("mapping"));
