@@ -6,8 +6,8 @@ import java.util.Locale;
 import javax.sql.DataSource;
 
 /**
- * The two databases Tributary runs on, and the one statement they spell differently: an insert
- * that does nothing when the key is there already (an event a provider sends again).
+ * The two databases Tributary runs on, and what they spell differently: an insert that does nothing
+ * when the key is there already (an event a provider sends again), and a hint to read one index.
  */
 public enum SqlDialect {
     H2,
@@ -47,5 +47,13 @@ public enum SqlDialect {
     /** Whether {@link #insertIfAbsent} takes the key a second time, as its last parameter. */
     public boolean keyTwice() {
         return this == H2;
+    }
+
+    /**
+     * The table in a {@code FROM}, read through {@code index} on H2 ({@code USE INDEX}), as is on
+     * PostgreSQL, whose planner needs no hint.
+     */
+    public String through(String table, String index) {
+        return this == H2 ? table + " USE INDEX (" + index + ")" : table;
     }
 }
