@@ -46,6 +46,17 @@ function pretty(text) {
   }
 }
 
+/** The columns every subscriptions table starts with: id, url, types, and its state (paused, and why). */
+const SUBSCRIPTION_COLUMNS = [
+  (row, s) => cell(row, s.id),
+  (row, s) => cell(row, s.url),
+  (row, s) => cell(row, (s.types || []).join(', ') || '*'),
+  (row, s) => {
+    const td = cell(row, s.paused ? 'paused' + (s.pausedReason ? ' (' + s.pausedReason + ')' : '') : 'active');
+    td.className = s.paused ? 'paused' : 'active';
+  },
+];
+
 /** A button that runs {@code action} when clicked. */
 function button(text, className, action) {
   const b = document.createElement('button');

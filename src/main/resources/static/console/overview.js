@@ -80,11 +80,7 @@ async function charts() {
 async function subscriptions() {
   const page = await (await api('/api/v1/subscriptions')).json();
   fill('subscriptions', page.items, [
-    (row, s) => cell(row, s.id),
-    (row, s) => cell(row, s.url),
-    (row, s) => cell(row, (s.types || []).join(', ') || '*'),
-    (row, s) => { const td = cell(row, s.paused ? 'paused' + (s.pausedReason ? ' (' + s.pausedReason + ')' : '') : 'active');
-                  td.className = s.paused ? 'paused' : 'active'; },
+    ...SUBSCRIPTION_COLUMNS,
     (row, s) => cell(row, '').appendChild(s.paused
         ? button('Resume', 'resume', async () => { await api('/api/v1/subscriptions/' + encodeURIComponent(s.id) + '/resume', {method: 'POST'}); await subscriptions(); })
         : button('Pause', 'pause', async () => { await api('/api/v1/subscriptions/' + encodeURIComponent(s.id) + '/pause', {method: 'POST'}); await subscriptions(); })),

@@ -47,13 +47,7 @@ function showSecret(s) {
 async function subscriptions() {
   const page = await (await api('/api/v1/subscriptions')).json();
   fill('subscriptions', page.items, [
-    (row, s) => cell(row, s.id),
-    (row, s) => cell(row, s.url),
-    (row, s) => cell(row, (s.types || []).join(', ') || '*'),
-    (row, s) => {
-      const td = cell(row, s.paused ? 'paused' + (s.pausedReason ? ' (' + s.pausedReason + ')' : '') : 'active');
-      td.className = s.paused ? 'paused' : 'active';
-    },
+    ...SUBSCRIPTION_COLUMNS,
     (row, s) => cell(row, s.health.successRate == null ? '' : Math.round(s.health.successRate * 100) + ' % of '
         + (s.health.succeeded + s.health.exhausted)),
     (row, s) => cell(row, s.health.consecutiveFailures),

@@ -26,9 +26,9 @@ import java.util.stream.Stream;
  */
 public final class GoldenSamples {
 
-    public static final Instant RECEIVED_AT = Instant.parse("2026-01-01T00:00:00Z");
-    public static final String SOURCE = "demo";
-    public static final String TENANT = "demo";
+    public static final Instant RECEIVED_AT = io.tributary.canonical.SampleCases.RECEIVED_AT;
+    public static final String SOURCE = io.tributary.canonical.SampleCases.SOURCE;
+    public static final String TENANT = io.tributary.canonical.SampleCases.TENANT;
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** One sample case. */
