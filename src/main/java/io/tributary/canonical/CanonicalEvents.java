@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.tributary.system.JsonPointers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -52,10 +53,12 @@ public final class CanonicalEvents {
      * Builds the canonical event.
      *
      * @param mapped the mapping's output, with a non-blank {@code type}
+     * @throws UnreadableTime when {@code time} or a {@code data} field ending in {@code At} is given but
+     *                        names no instant
      */
     public static ObjectNode finish(ObjectNode mapped, EventContext ctx) {
         ObjectNode data = mapped.get("data") instanceof ObjectNode d ? d.deepCopy() : JSON.objectNode();
-        normalizeData(data);
+        normalizeData(data, "/data");
         prune(data);
 
         String providerEvent = text(mapped.get("providerevent"));
@@ -76,6 +79,9 @@ public final class CanonicalEvents {
         }
         Instant recorded = ctx.receivedAt().truncatedTo(ChronoUnit.MILLIS);
         Instant time = Timestamps.parse(mapped.get("time"));
+        if (time == null && Timestamps.given(mapped.get("time"))) {
+            throw new UnreadableTime("/time");
+        }
 
         ObjectNode event = JSON.objectNode();
         event.put("specversion", "1.0");
@@ -150,9 +156,11 @@ public final class CanonicalEvents {
         return s.isEmpty() ? null : s;
     }
 
-    private static void normalizeData(JsonNode node) {
+    private static void normalizeData(JsonNode node, String path) {
         if (node instanceof ArrayNode array) {
-            array.forEach(CanonicalEvents::normalizeData);
+            for (int i = 0; i < array.size(); i++) {
+                normalizeData(array.get(i), path + "/" + i);
+            }
             return;
         }
         if (!(node instanceof ObjectNode object)) {
@@ -166,9 +174,9 @@ public final class CanonicalEvents {
             if (VERBATIM.contains(name)) {
                 continue; // the provider's own object, kept as sent
             } else if (value.isContainerNode()) {
-                normalizeData(value);
+                normalizeData(value, path + "/" + JsonPointers.token(name));
             } else if (value.isValueNode() && !value.isNull()) {
-                JsonNode normalized = normalizeValue(name, value);
+                JsonNode normalized = normalizeValue(name, value, path + "/" + JsonPointers.token(name));
                 if (normalized != value) {
                     replaced.put(name, normalized);
                 }
@@ -177,14 +185,13 @@ public final class CanonicalEvents {
         replaced.forEach(object::set);
     }
 
-    private static JsonNode normalizeValue(String name, JsonNode value) {
+    private static JsonNode normalizeValue(String name, JsonNode value, String path) {
         if ((name.equals("id") || name.endsWith("Id")) && value.isNumber()) {
             return TextNode.valueOf(value.asText());
         }
         if (!value.isTextual()) {
             if (name.endsWith("At") && value.isNumber()) {
-                Instant at = Timestamps.parse(value);
-                return at == null ? value : TextNode.valueOf(Timestamps.format(at));
+                return timeAt(value, path);
             }
             return value;
         }
@@ -197,10 +204,17 @@ public final class CanonicalEvents {
             return TextNode.valueOf(DIGITS.matcher(trimmed).matches() ? "+" + trimmed : trimmed);
         }
         if (name.endsWith("At")) {
-            Instant at = Timestamps.parse(value);
-            return at == null ? value : TextNode.valueOf(Timestamps.format(at));
+            return s.isBlank() ? value : timeAt(value, path);
         }
         return value;
+    }
+
+    private static JsonNode timeAt(JsonNode value, String path) {
+        Instant at = Timestamps.parse(value);
+        if (at == null) {
+            throw new UnreadableTime(path);
+        }
+        return TextNode.valueOf(Timestamps.format(at));
     }
 
     /** Removes null, blank-string and empty-object fields, bottom-up (an object emptied by it goes too). */

@@ -58,6 +58,15 @@ public final class Timestamps {
         return parse(value.textValue().trim());
     }
 
+    /**
+     * Whether the value gives a time at all: anything but absent, {@code null} or a blank string. A
+     * given value that {@link #parse} cannot read is an error, not a missing time.
+     */
+    public static boolean given(JsonNode value) {
+        return value != null && !value.isNull() && !value.isMissingNode()
+                && !(value.isTextual() && value.textValue().isBlank());
+    }
+
     static Instant parse(String s) {
         if (s.isEmpty()) {
             return null;

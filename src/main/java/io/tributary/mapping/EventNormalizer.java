@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.canonical.CanonicalEventValidator;
 import io.tributary.canonical.CanonicalEvents;
 import io.tributary.canonical.EventContext;
+import io.tributary.canonical.UnreadableTime;
+import io.tributary.system.JsonPointers;
 import io.tributary.mapping.Normalization.Normalized;
 import io.tributary.mapping.Normalization.Quarantined;
 import io.tributary.mapping.Normalization.Reason;
@@ -88,12 +90,26 @@ public final class EventNormalizer {
             return quarantine(ctx, providerId, providerEvent, Reason.UNMAPPED,
                     providerEvent == null ? "the payload names no event" : "no canonical type for event '" + providerEvent + "'");
         }
-        ObjectNode event = CanonicalEvents.finish(result, ctx);
+        ObjectNode event;
+        try {
+            event = CanonicalEvents.finish(result, ctx);
+        } catch (UnreadableTime e) {
+            return quarantine(ctx, providerId, providerEvent, Reason.INVALID, unreadable(e.field(), result, ctx.payload()));
+        }
         List<String> violations = validator.violations(event);
         if (!violations.isEmpty()) {
             return quarantine(ctx, event.path("id").asText(), providerEvent, Reason.INVALID, String.join("; ", violations));
         }
         return new Normalized(event.get("id").asText(), event);
+    }
+
+    /**
+     * Names the canonical field and, where the mapping copied it, the payload field the time came
+     * from; never its value (a quarantine detail carries no payload values).
+     */
+    static String unreadable(String field, JsonNode mapped, JsonNode payload) {
+        String from = JsonPointers.firstHolding(payload, mapped.at(field));
+        return field + ": not a time" + (from == null ? "" : " (the payload's " + from + ")");
     }
 
     private static Quarantined quarantine(EventContext ctx, String id, String providerEvent, Reason reason, String detail) {

@@ -32,7 +32,7 @@ public final class JsonDiff {
             expected.fieldNames().forEachRemaining(names::add);
             actual.fieldNames().forEachRemaining(names::add);
             for (String name : names) {
-                walk(path + "/" + name.replace("~", "~0").replace("/", "~1"), expected.get(name), actual.get(name), out);
+                walk(path + "/" + JsonPointers.token(name), expected.get(name), actual.get(name), out);
             }
         } else if (expected != null && actual != null && expected.isArray() && actual.isArray()) {
             Iterator<JsonNode> e = expected.elements();

@@ -1,6 +1,7 @@
 package io.tributary.canonical;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -68,6 +69,28 @@ class CanonicalEventsTest {
         assertThat(data.at("/sentAt").asText()).isEqualTo("2025-01-10T08:00:00Z");
         assertThat(data.at("/message/from/phone").asText()).isEqualTo("+7 911 000");
         assertThat(event.get("subject").asText()).as("email when there is no id").isEqualTo("x@y.test");
+    }
+
+    @Test
+    void aTimeGivenButUnreadableIsAnErrorNamingTheFieldNotTheReceivedTime() {
+        assertThatThrownBy(() -> CanonicalEvents.finish(json("""
+                {"type": "message.opened", "id": "e", "time": "[date/time when email opened]"}"""), ctx("demo", json("{}"))))
+                .isInstanceOfSatisfying(UnreadableTime.class, e -> assertThat(e.field()).isEqualTo("/time"));
+        assertThatThrownBy(() -> CanonicalEvents.finish(json("""
+                {"type": "message.opened", "id": "e", "time": 0}"""), ctx("demo", json("{}"))))
+                .as("epoch zero is a placeholder, not the event's time").isInstanceOf(UnreadableTime.class);
+        assertThatThrownBy(() -> CanonicalEvents.finish(json("""
+                {"type": "message.bounced", "id": "e",
+                 "data": {"bounce": [{"a/b": {"seenAt": "soon"}}]}}"""), ctx("demo", json("{}"))))
+                .isInstanceOfSatisfying(UnreadableTime.class, e -> assertThat(e.field()).isEqualTo("/data/bounce/0/a~1b/seenAt"));
+    }
+
+    @Test
+    void aBlankTimeIsNoTime() {
+        ObjectNode event = CanonicalEvents.finish(json("""
+                {"type": "message.opened", "id": "e", "time": "  ", "data": {"openedAt": ""}}"""), ctx("demo", json("{}")));
+        assertThat(event.get("time").asText()).isEqualTo("2026-11-23T18:40:12.123Z");
+        assertThat(event.get("data").has("openedAt")).isFalse();
     }
 
     @Test
