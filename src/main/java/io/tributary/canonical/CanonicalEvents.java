@@ -43,6 +43,8 @@ public final class CanonicalEvents {
     private static final java.util.Set<String> VERBATIM = java.util.Set.of("attributes", "changes");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final Pattern DIGITS = Pattern.compile("\\d{4,15}");
+    /** An SMTP reply (RFC 5321 reply code, RFC 3463 enhanced status code) at the start of a text. */
+    private static final Pattern SMTP_REPLY = Pattern.compile("^([245][0-5]\\d)(?:[ -]+([245]\\.\\d{1,3}\\.\\d{1,3}))?(?![\\d.])");
     private static final ObjectMapper SORTED = new ObjectMapper()
             .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
@@ -60,6 +62,8 @@ public final class CanonicalEvents {
         ObjectNode data = mapped.get("data") instanceof ObjectNode d ? d.deepCopy() : JSON.objectNode();
         normalizeData(data, "/data");
         prune(data);
+        completeBounce(data);
+        smtpFromReason(data);
 
         String providerEvent = text(mapped.get("providerevent"));
         if (providerEvent == null) {
@@ -103,6 +107,50 @@ public final class CanonicalEvents {
         event.put("recordedtime", Timestamps.format(recorded));
         event.set("data", data);
         return event;
+    }
+
+    /**
+     * A bounce's {@code type} (hard, soft, unknown) and {@code class} (the same and {@code block}) say
+     * the same thing, so a mapping gives either and the other follows; {@code permanent} follows from
+     * hard (true) or soft (false) unless the mapping says otherwise.
+     */
+    private static void completeBounce(ObjectNode data) {
+        if (!(data.get("bounce") instanceof ObjectNode bounce)) {
+            return;
+        }
+        String type = text(bounce.get("type"));
+        String kind = text(bounce.get("class"));
+        if (kind == null && type != null) {
+            kind = type;
+            bounce.put("class", kind);
+        }
+        if (type == null && kind != null) {
+            bounce.put("type", kind.equals("hard") || kind.equals("soft") ? kind : "unknown");
+        }
+        if (!bounce.has("permanent") && ("hard".equals(kind) || "soft".equals(kind))) {
+            bounce.put("permanent", "hard".equals(kind));
+        }
+    }
+
+    /**
+     * A bounce reason that is an SMTP reply ({@code 550 5.1.1 mailbox does not exist}) says the reply
+     * code, the enhanced status code and the response: {@code smtp}, unless the mapping gave one.
+     */
+    private static void smtpFromReason(ObjectNode data) {
+        String reason = text(data.path("bounce").get("reason"));
+        if (reason == null || data.has("smtp")) {
+            return;
+        }
+        var reply = SMTP_REPLY.matcher(reason);
+        if (!reply.find()) {
+            return;
+        }
+        ObjectNode smtp = data.putObject("smtp");
+        smtp.put("code", Integer.parseInt(reply.group(1)));
+        if (reply.group(2) != null) {
+            smtp.put("enhancedCode", reply.group(2));
+        }
+        smtp.put("response", reason);
     }
 
     /**

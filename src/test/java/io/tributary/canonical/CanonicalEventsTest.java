@@ -94,6 +94,54 @@ class CanonicalEventsTest {
     }
 
     @Test
+    void aBounceSaysItsClassAndPermanenceOnceAndAnSmtpReplyInItsReasonIsRead() {
+        JsonNode hard = CanonicalEvents.finish(json("""
+                {"type": "message.bounced", "id": "e", "data": {"bounce": {"type": "hard",
+                 "reason": "550-5.1.1 The email account that you tried to reach does not exist"}}}"""), ctx("demo", json("{}"))).get("data");
+        assertThat(hard.at("/bounce/class").asText()).isEqualTo("hard");
+        assertThat(hard.at("/bounce/permanent").asBoolean()).isTrue();
+        assertThat(hard.at("/smtp/code").intValue()).isEqualTo(550);
+        assertThat(hard.at("/smtp/enhancedCode").asText()).isEqualTo("5.1.1");
+        assertThat(hard.at("/smtp/response").asText()).startsWith("550-5.1.1 The email");
+
+        JsonNode block = CanonicalEvents.finish(json("""
+                {"type": "message.bounced", "id": "e", "data": {"bounce": {"class": "block", "reason": "421 try later"}}}"""),
+                ctx("demo", json("{}"))).get("data");
+        assertThat(block.at("/bounce/type").asText()).as("type keeps its three values").isEqualTo("unknown");
+        assertThat(block.at("/bounce").has("permanent")).as("a block says nothing of permanence").isFalse();
+        assertThat(block.at("/smtp").toString()).isEqualTo("{\"code\":421,\"response\":\"421 try later\"}");
+
+        JsonNode said = CanonicalEvents.finish(json("""
+                {"type": "message.bounced", "id": "e", "data": {"bounce": {"type": "soft", "permanent": true,
+                 "reason": "Mailbox full, 552 next time"}, "smtp": {"code": 452}}}"""), ctx("demo", json("{}"))).get("data");
+        assertThat(said.at("/bounce/permanent").asBoolean()).as("what the mapping says stands").isTrue();
+        assertThat(said.at("/smtp").toString()).isEqualTo("{\"code\":452}");
+        for (String notAReply : new String[] {"Mailbox full", "5501 not a code", "600 5.1.1 out of range", "550.5 x"}) {
+            JsonNode none = CanonicalEvents.finish(json("{\"type\": \"message.bounced\", \"id\": \"e\", \"data\": {\"bounce\": {\"reason\": \""
+                    + notAReply + "\"}}}"), ctx("demo", json("{}"))).get("data");
+            assertThat(none.has("smtp")).as(notAReply).isFalse();
+        }
+    }
+
+    @Test
+    void theSchemaAsksARejectionForAReasonFromItsSet() {
+        CanonicalEventValidator schema = new CanonicalEventValidator();
+        String envelope = """
+                {"specversion": "1.0", "id": "e", "source": "/providers/test/s", "type": "message.rejected",
+                 "time": "2026-01-01T00:00:00Z", "datacontenttype": "application/json", "provider": "test",
+                 "providerevent": "dropped", "recordedtime": "2026-01-01T00:00:00Z", "data": %s}""";
+        assertThat(schema.violations(json(envelope.formatted("{\"reason\": \"unsubscribed\"}")))).isEmpty();
+        assertThat(schema.violations(json(envelope.formatted("{\"reason\": \"Unsubscribed Address\"}")))).isNotEmpty();
+        assertThat(schema.violations(json(envelope.formatted("{}")))).isNotEmpty();
+        assertThat(schema.violations(json(envelope.replace("message.rejected", "contact.deleted").formatted("{\"reason\": \"gdpr request\"}"))))
+                .as("reason is free text elsewhere").isEmpty();
+        assertThat(schema.violations(json(envelope.replace("message.rejected", "message.bounced")
+                .formatted("{\"bounce\": {\"class\": \"block\"}, \"smtp\": {\"code\": 550, \"enhancedCode\": \"5.1.1\"}, \"machine\": true}")))).isEmpty();
+        assertThat(schema.violations(json(envelope.replace("message.rejected", "message.bounced")
+                .formatted("{\"smtp\": {\"code\": \"550\"}}")))).isNotEmpty();
+    }
+
+    @Test
     void derivedIdIsStableAndTellsTenantsEventsAndPayloadsApart() {
         JsonNode payload = json("{\"dsid\": \"c1\", \"email\": \"a@b.test\"}");
         JsonNode reordered = json("{\"email\": \"a@b.test\", \"dsid\": \"c1\"}");
