@@ -34,17 +34,28 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     static final class NotMapped extends RuntimeException {
 
         private final Normalization.Quarantined quarantined;
+        private final Integer item;
 
         NotMapped(Normalization.Quarantined quarantined) {
+            this(quarantined, null);
+        }
+
+        /** @param item the event's place in a batch, or {@code null} for a payload's one event */
+        NotMapped(Normalization.Quarantined quarantined, Integer item) {
             super(quarantined.detail(), null, false, false);
             this.quarantined = quarantined;
+            this.item = item;
         }
     }
 
     @ExceptionHandler(NotMapped.class)
     ResponseEntity<ProblemDetail> notMapped(NotMapped e, HttpServletRequest request) {
-        ProblemDetail problem = problem(422, "Unprocessable Content", e.quarantined.detail(), request);
+        ProblemDetail problem = problem(422, "Unprocessable Content",
+                (e.item == null ? "" : "event " + e.item + " of the batch: ") + e.quarantined.detail(), request);
         problem.setProperty("reason", e.quarantined.reason().code());
+        if (e.item != null) {
+            problem.setProperty("item", e.item);
+        }
         if (e.quarantined.providerEvent() != null) {
             problem.setProperty("providerevent", e.quarantined.providerEvent());
         }

@@ -59,6 +59,16 @@ public final class CanonicalEvents {
      *                        names no instant
      */
     public static ObjectNode finish(ObjectNode mapped, EventContext ctx) {
+        return finish(mapped, ctx, -1);
+    }
+
+    /**
+     * Builds one of the events a mapping made of a payload as an array.
+     *
+     * @param part its place in the mapping's array, which tells the derived ids of a payload's events
+     *             apart; -1 for the one event of a mapping that gave an object
+     */
+    public static ObjectNode finish(ObjectNode mapped, EventContext ctx, int part) {
         ObjectNode data = mapped.get("data") instanceof ObjectNode d ? d.deepCopy() : JSON.objectNode();
         normalizeData(data, "/data");
         prune(data);
@@ -75,7 +85,7 @@ public final class CanonicalEvents {
         }
         String id = text(mapped.get("id"));
         if (id == null) {
-            id = derivedId(ctx.provider(), tenant, providerEvent, ctx.payload());
+            id = derivedId(ctx.provider(), tenant, part < 0 ? providerEvent : (providerEvent == null ? "" : providerEvent) + "#" + part, ctx.payload());
         }
         String subject = text(mapped.get("subject"));
         if (subject == null) {
@@ -133,24 +143,31 @@ public final class CanonicalEvents {
     }
 
     /**
-     * A bounce reason that is an SMTP reply ({@code 550 5.1.1 mailbox does not exist}) says the reply
-     * code, the enhanced status code and the response: {@code smtp}, unless the mapping gave one.
+     * An SMTP reply ({@code 550 5.1.1 mailbox does not exist}) says its reply code and enhanced status
+     * code: from {@code smtp.response}, or else a {@code bounce.reason} that is one (then also the
+     * response), {@code smtp} gets what the mapping did not give.
      */
     private static void smtpFromReason(ObjectNode data) {
-        String reason = text(data.path("bounce").get("reason"));
-        if (reason == null || data.has("smtp")) {
+        ObjectNode given = data.get("smtp") instanceof ObjectNode o ? o : null;
+        String response = given == null ? null : text(given.get("response"));
+        String reply = response != null ? response : given == null ? text(data.path("bounce").get("reason")) : null;
+        if (reply == null) {
             return;
         }
-        var reply = SMTP_REPLY.matcher(reason);
-        if (!reply.find()) {
+        var codes = SMTP_REPLY.matcher(reply);
+        if (!codes.find()) {
             return;
         }
-        ObjectNode smtp = data.putObject("smtp");
-        smtp.put("code", Integer.parseInt(reply.group(1)));
-        if (reply.group(2) != null) {
-            smtp.put("enhancedCode", reply.group(2));
+        ObjectNode smtp = given != null ? given : data.putObject("smtp");
+        if (!smtp.has("code")) {
+            smtp.put("code", Integer.parseInt(codes.group(1)));
         }
-        smtp.put("response", reason);
+        if (codes.group(2) != null && !smtp.has("enhancedCode")) {
+            smtp.put("enhancedCode", codes.group(2));
+        }
+        if (response == null) {
+            smtp.put("response", reply);
+        }
     }
 
     /**

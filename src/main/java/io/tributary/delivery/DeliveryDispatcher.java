@@ -14,8 +14,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
@@ -80,6 +82,20 @@ public final class DeliveryDispatcher {
         if (event != null) {
             exchange.setVariable(EventStore.WITH_EVENT, plan(eventKey, event));
         }
+    }
+
+    /**
+     * The deliveries of each of a batch's new events, handed to the batch's transaction
+     * ({@link EventStore#WITH_EVENTS}).
+     *
+     * @param events stored key to canonical event
+     */
+    public void planAll(Map<String, ObjectNode> events, Exchange exchange) {
+        Map<String, Companions> planned = new HashMap<>();
+        if (events != null) {
+            events.forEach((key, event) -> planned.put(key, plan(key, event)));
+        }
+        exchange.setVariable(EventStore.WITH_EVENTS, planned);
     }
 
     /** {@link #plan(String, ObjectNode)} of an event stored under its own id. */

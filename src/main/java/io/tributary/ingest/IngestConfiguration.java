@@ -69,9 +69,9 @@ class IngestConfiguration {
     @Bean
     WebhookIngestor webhookIngestor(SourceProperties sources, SourceGate gate, EventNormalizer normalizer,
                                     PayloadParser parser, EventStore store, MeterRegistry meters, ObjectMapper json,
-                                    Tracing tracing) {
+                                    Tracing tracing, HazelcastDedupRepository dedupRepository, IngestProperties properties) {
         return new WebhookIngestor(sources, gate, normalizer, parser, store, new IngestMetrics(meters), json, tracing,
-                Clock.systemUTC());
+                Clock.systemUTC(), dedupRepository, properties.maxBatch());
     }
 
     @Bean

@@ -16,6 +16,7 @@ import org.springframework.util.unit.DataSize;
  *                    the least recently used are dropped, and the store answers their retries instead
  * @param maxDepth    deepest JSON nesting accepted in a body
  * @param maxStringLength longest JSON string accepted in a body
+ * @param maxBatch    most payloads one request may carry as a JSON array; more get 413
  * @param trustedProxies CIDRs of the proxies whose {@code X-Forwarded-For} is believed; empty: none
  * @param bodyReadTimeout longest a webhook body may take to arrive once its head came; a body still
  *                    coming then gets 408 and its connection is closed (a slow client holds no request
@@ -32,6 +33,7 @@ public record IngestProperties(
         @DefaultValue("50000") int dedupMaxEntries,
         @DefaultValue("64") int maxDepth,
         @DefaultValue("256KB") DataSize maxStringLength,
+        @DefaultValue("1000") int maxBatch,
         @DefaultValue java.util.List<String> trustedProxies,
         @DefaultValue("10s") Duration bodyReadTimeout,
         @DefaultValue("100") int authFailureRateLimit) {

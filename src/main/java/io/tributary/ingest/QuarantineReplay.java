@@ -80,22 +80,32 @@ public final class QuarantineReplay {
                 .orElseThrow(() -> ProblemException.notFound("No quarantined payload '" + quarantineId + "'."));
         ReceivedPayload received = entry.received();
         var payload = parser.parseObject(received.body().getBytes(StandardCharsets.UTF_8));
-        Normalization result = normalizer.normalize(new EventContext(received.provider(), received.sourceId(),
+        List<Normalization> results = normalizer.normalizeAll(new EventContext(received.provider(), received.sourceId(),
                 entry.tenant(), received.eventKey(), payload, received.receivedAt()));
         SourceProperties.Source source = sources.get(received.sourceId());
         if (source != null) {
-            result = WebhookIngestor.bound(source, result);
+            results = results.stream().map(r -> WebhookIngestor.bound(source, r)).toList();
         }
-        if (result instanceof Normalized n) {
-            String key = EventKeys.of(received.provider(), received.sourceId(), n.id());
-            if (!store.saveNew(new StoredEvent(key, n.event(), received), plan.apply(key, n.event()).with(store.release(quarantineId)))) {
-                store.forget(quarantineId); // accepted already (its provider sent it again once it mapped)
-            }
-            dedup.add(key);
-        } else {
-            Quarantined q = (Quarantined) result;
+        Normalization result = results.stream().filter(Quarantined.class::isInstance).findFirst().orElse(results.get(0));
+        if (result instanceof Quarantined q) {
+            // all or nothing: a payload leaves the quarantine only when every event it makes maps
             store.requarantine(new QuarantineEntry(quarantineId, q.reason().code(), q.providerEvent(), q.detail(), entry.tenant(), received));
+            return result;
         }
+        List<EventStore.Write> writes = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        for (Normalization r : results) {
+            Normalized n = (Normalized) r;
+            String key = EventKeys.of(received.provider(), received.sourceId(), n.id());
+            Companions with = plan.apply(key, n.event());
+            writes.add(new EventStore.NewEvent(new StoredEvent(key, n.event(), received), keys.isEmpty() ? with.with(store.release(quarantineId)) : with));
+            keys.add(key);
+        }
+        boolean[] fresh = store.saveAll(writes);
+        if (!fresh[0]) {
+            store.forget(quarantineId); // accepted already (its provider sent it again once it mapped)
+        }
+        keys.forEach(dedup::add);
         return result;
     }
 }

@@ -23,12 +23,17 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +55,13 @@ public final class WebhookIngestor {
     static final String CANONICAL_EVENT = "tributaryCanonicalEvent";
     /** Exchange variable holding the source's configured tenant. */
     static final String SOURCE_TENANT = "tributarySourceTenant";
+    /** Exchange variable holding the {@link Batch} of a request that carries several events, else unset. */
+    static final String BATCH = "tributaryBatch";
+    /**
+     * Exchange variable holding a batch's new events to plan deliveries for: stored key to canonical
+     * event, in order, without those the dedup window has seen or the batch had already.
+     */
+    static final String BATCH_EVENTS = "tributaryBatchEvents";
     /** Exchange variable holding the {@link EventKeys key} the request's event is stored under. */
     static final String KEY = "tributaryEventKey";
     /** What a 503 asks the provider to wait before it retries. */
@@ -73,9 +85,19 @@ public final class WebhookIngestor {
     private final ObjectMapper json;
     private final Tracing tracing;
     private final Clock clock;
+    private final IdempotentRepository dedup;
+    private final int maxBatch;
 
+    /**
+     * @param dedup    the window a batch's events are checked against and put in once stored (a single
+     *                 event goes through the route's idempotent consumer, on the same repository)
+     * @param maxBatch most payloads a request may carry as a JSON array
+     */
     WebhookIngestor(SourceProperties sources, SourceGate gate, EventNormalizer normalizer, PayloadParser parser,
-                    EventStore store, IngestMetrics metrics, ObjectMapper json, Tracing tracing, Clock clock) {
+                    EventStore store, IngestMetrics metrics, ObjectMapper json, Tracing tracing, Clock clock,
+                    IdempotentRepository dedup, int maxBatch) {
+        this.dedup = dedup;
+        this.maxBatch = maxBatch;
         this.sources = sources.sources();
         this.gate = gate;
         this.normalizer = normalizer;
@@ -105,17 +127,74 @@ public final class WebhookIngestor {
         byte[] body = RequestBodyFilter.rawBody(request);
         Instant now = clock.instant();
         gate.check(sourceId, provider, request, body, now); // before anything parses the body
-        ObjectNode payload;
+        PayloadParser.Payloads payloads;
         try {
-            payload = parser.parseObject(body);
+            payloads = parser.parsePayloads(body, maxBatch);
         } catch (ProblemException e) {
             gate.rejected(sourceId, provider, request, e.status(), "bad_request");
             throw e;
         }
-        ReceivedPayload received = new ReceivedPayload(provider, sourceId, key, now,
-                headersOf(request, source.auth()), new String(body, StandardCharsets.UTF_8));
-        EventContext context = new EventContext(provider, sourceId, source.tenant(), key, payload, received.receivedAt());
-        Normalization result = bound(source, tracing.inSpan("tributary.mapping", () -> normalizer.normalize(context)));
+        Map<String, String> headers = headersOf(request, source.auth());
+        if (!payloads.batch()) {
+            ReceivedPayload received = new ReceivedPayload(provider, sourceId, key, now, headers, new String(body, StandardCharsets.UTF_8));
+            List<Normalization> results = normalize(source, received, payloads.items().get(0));
+            if (results.size() == 1) {
+                receiveOne(exchange, results.get(0), received, source);
+                return;
+            }
+            receiveBatch(exchange, results.stream().map(r -> item(r, received)).toList());
+            return;
+        }
+        List<Batch.Item> items = new ArrayList<>();
+        for (ObjectNode payload : payloads.items()) {
+            // each payload is kept as its own raw body: what it is shown, replayed and normalized again as
+            ReceivedPayload received = new ReceivedPayload(provider, sourceId, key, now, headers, payload.toString());
+            normalize(source, received, payload).forEach(r -> items.add(item(r, received)));
+        }
+        receiveBatch(exchange, items);
+    }
+
+    private List<Normalization> normalize(Source source, ReceivedPayload received, ObjectNode payload) {
+        EventContext context = new EventContext(received.provider(), received.sourceId(), source.tenant(), received.eventKey(),
+                payload, received.receivedAt());
+        return tracing.inSpan("tributary.mapping", () -> normalizer.normalizeAll(context)).stream()
+                .map(result -> bound(source, result)).toList();
+    }
+
+    private static Batch.Item item(Normalization result, ReceivedPayload received) {
+        return new Batch.Item(EventKeys.of(received.provider(), received.sourceId(), result.id()), result, received);
+    }
+
+    /**
+     * A request's events, several (a JSON array, or a payload the mapping makes several events of):
+     * each with the key it is stored under, what it normalized to, and the payload it came from.
+     */
+    record Batch(String sourceTenant, List<Item> items) {
+        record Item(String key, Normalization result, ReceivedPayload received) {
+        }
+    }
+
+    /** Leaves the batch, and its events to plan deliveries for, in variables for the route's batch branch. */
+    private void receiveBatch(Exchange exchange, List<Batch.Item> items) {
+        Batch.Item first = items.isEmpty() ? null : items.get(0);
+        String sourceId = exchange.getMessage().getHeader("sourceId", String.class);
+        Map<String, ObjectNode> fresh = new LinkedHashMap<>();
+        for (Batch.Item item : items) {
+            if (item.result() instanceof Normalized n && !fresh.containsKey(item.key()) && !dedup.contains(item.key())) {
+                fresh.put(item.key(), n.event());
+            }
+        }
+        exchange.setVariable(BATCH, new Batch(sources.get(sourceId).tenant(), items));
+        exchange.setVariable(BATCH_EVENTS, fresh);
+        if (first != null) {
+            exchange.setVariable(RECEIVED, first.received());
+        }
+    }
+
+    private void receiveOne(Exchange exchange, Normalization result, ReceivedPayload received, Source source) {
+        Message in = exchange.getMessage();
+        String sourceId = received.sourceId();
+        String provider = received.provider();
         exchange.setVariable(NORMALIZATION, result);
         if (result instanceof Normalized n) {
             exchange.setVariable(CANONICAL_EVENT, n.event());
@@ -172,6 +251,65 @@ public final class WebhookIngestor {
             metrics.count(received.provider(), "quarantined");
             LogKeys.about(log.atInfo(), key, LogKeys.source(received.provider(), received.sourceId()), null)
                     .log("quarantined {} from {}/{}: {}", key, received.provider(), received.sourceId(), q.reason().code());
+        }
+        respond(exchange, 202, "application/json", answer);
+    }
+
+    /**
+     * Stores a batch in one transaction: its new events with their deliveries ({@link EventStore#WITH_EVENTS},
+     * planned by the step before), its quarantine entries; then answers 202 with each event's outcome, in
+     * order: {@code accepted}, {@code duplicate} (the dedup window or the store had it, or the batch
+     * already did) or {@code quarantined}. A database that does not commit in time answers 503, for all.
+     */
+    public void acceptBatch(Exchange exchange) {
+        Batch batch = exchange.getVariable(BATCH, Batch.class);
+        @SuppressWarnings("unchecked")
+        Map<String, ObjectNode> fresh = exchange.getVariable(BATCH_EVENTS, Map.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Companions> planned = exchange.getVariable(EventStore.WITH_EVENTS, Map.class);
+        List<EventStore.Write> writes = new ArrayList<>();
+        int[] written = new int[batch.items().size()]; // the item's write, or -1 for a duplicate not written
+        Set<String> taken = new HashSet<>();
+        for (int i = 0; i < batch.items().size(); i++) {
+            Batch.Item item = batch.items().get(i);
+            written[i] = -1;
+            if (!taken.add(item.key())) {
+                continue;
+            }
+            if (item.result() instanceof Normalized n) {
+                if (fresh.containsKey(item.key())) {
+                    Companions with = planned == null ? null : planned.get(item.key());
+                    written[i] = writes.size();
+                    writes.add(new EventStore.NewEvent(new StoredEvent(item.key(), n.event(), item.received()),
+                            with == null ? Companions.NONE : with));
+                }
+            } else {
+                Quarantined q = (Quarantined) item.result();
+                written[i] = writes.size();
+                writes.add(new EventStore.Quarantine(new QuarantineEntry(item.key(), q.reason().code(), q.providerEvent(), q.detail(),
+                        batch.sourceTenant(), item.received())));
+            }
+        }
+        boolean[] stored = writes.isEmpty() ? new boolean[0] : tracing.inSpan("tributary.store", () -> store.saveAll(writes));
+        ObjectNode answer = json.createObjectNode().put("status", "accepted");
+        var events = answer.putArray("events");
+        for (int i = 0; i < batch.items().size(); i++) {
+            Batch.Item item = batch.items().get(i);
+            ObjectNode one = events.addObject().put("id", item.result().id()).put("key", item.key());
+            String status;
+            if (item.result() instanceof Quarantined q && written[i] >= 0) {
+                status = "quarantined";
+                one.put("reason", q.reason().code());
+                LogKeys.about(log.atInfo(), item.key(), LogKeys.source(item.received().provider(), item.received().sourceId()), null)
+                        .log("quarantined {} from {}/{}: {}", item.key(), item.received().provider(), item.received().sourceId(), q.reason().code());
+            } else if (written[i] >= 0 && stored[written[i]]) {
+                status = "accepted";
+                dedup.add(exchange, item.key());
+            } else {
+                status = "duplicate";
+            }
+            one.put("status", status);
+            metrics.count(item.received().provider(), status);
         }
         respond(exchange, 202, "application/json", answer);
     }

@@ -1,6 +1,7 @@
 package io.tributary.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.canonical.CanonicalEventValidator;
 import io.tributary.canonical.CanonicalEvents;
@@ -10,6 +11,7 @@ import io.tributary.system.JsonPointers;
 import io.tributary.mapping.Normalization.Normalized;
 import io.tributary.mapping.Normalization.Quarantined;
 import io.tributary.mapping.Normalization.Reason;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -71,15 +73,49 @@ public final class EventNormalizer {
         return fresh.providers();
     }
 
+    /**
+     * The payload's one event. A payload the mapping makes several events of is quarantined as
+     * {@code mapping_error} here: only {@link #normalizeAll} takes several.
+     */
     public Normalization normalize(EventContext ctx) {
+        List<Normalization> all = normalizeAll(ctx);
+        if (all.size() == 1) {
+            return all.get(0);
+        }
+        return quarantine(ctx, -1, null, null, Reason.MAPPING_ERROR,
+                "the mapping made " + all.size() + " events of this payload, where one is taken");
+    }
+
+    /**
+     * The payload's events: one, or as many as the array the mapping returns (a provider that reports
+     * several facts in one payload), each normalized and checked on its own. An empty array is an
+     * {@code unmapped} payload: never silently nothing.
+     */
+    public List<Normalization> normalizeAll(EventContext ctx) {
         JsonNode mapped;
         try {
             mapped = mappings.get().evaluate(ctx.provider(), ctx.payload(), ctx.eventKey());
         } catch (MappingException e) {
-            return quarantine(ctx, null, null, Reason.MAPPING_ERROR, e.getMessage());
+            return List.of(quarantine(ctx, -1, null, null, Reason.MAPPING_ERROR, e.getMessage()));
         }
+        if (mapped instanceof ArrayNode items) {
+            if (items.isEmpty()) {
+                return List.of(quarantine(ctx, -1, null, null, Reason.UNMAPPED, "the mapping made no event of this payload"));
+            }
+            List<Normalization> out = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                out.add(one(ctx, items.get(i), i));
+            }
+            return out;
+        }
+        return List.of(one(ctx, mapped, -1));
+    }
+
+    /** @param part the item's place in the mapping's array, or -1 when the mapping gave one object */
+    private Normalization one(EventContext ctx, JsonNode mapped, int part) {
         if (!(mapped instanceof ObjectNode result)) {
-            return quarantine(ctx, null, null, Reason.MAPPING_ERROR, "the mapping produced no object");
+            return quarantine(ctx, part, null, null, Reason.MAPPING_ERROR,
+                    part < 0 ? "the mapping produced no object" : "item " + part + " of the mapping's array is not an object");
         }
         String providerEvent = CanonicalEvents.text(result.get("providerevent"));
         if (providerEvent == null) {
@@ -87,18 +123,18 @@ public final class EventNormalizer {
         }
         String providerId = CanonicalEvents.text(result.get("id"));
         if (CanonicalEvents.text(result.get("type")) == null) {
-            return quarantine(ctx, providerId, providerEvent, Reason.UNMAPPED,
+            return quarantine(ctx, part, providerId, providerEvent, Reason.UNMAPPED,
                     providerEvent == null ? "the payload names no event" : "no canonical type for event '" + providerEvent + "'");
         }
         ObjectNode event;
         try {
-            event = CanonicalEvents.finish(result, ctx);
+            event = CanonicalEvents.finish(result, ctx, part);
         } catch (UnreadableTime e) {
-            return quarantine(ctx, providerId, providerEvent, Reason.INVALID, unreadable(e.field(), result, ctx.payload()));
+            return quarantine(ctx, part, providerId, providerEvent, Reason.INVALID, unreadable(e.field(), result, ctx.payload()));
         }
         List<String> violations = validator.violations(event);
         if (!violations.isEmpty()) {
-            return quarantine(ctx, event.path("id").asText(), providerEvent, Reason.INVALID, String.join("; ", violations));
+            return quarantine(ctx, part, event.path("id").asText(), providerEvent, Reason.INVALID, String.join("; ", violations));
         }
         return new Normalized(event.get("id").asText(), event);
     }
@@ -112,9 +148,11 @@ public final class EventNormalizer {
         return field + ": not a time" + (from == null ? "" : " (the payload's " + from + ")");
     }
 
-    private static Quarantined quarantine(EventContext ctx, String id, String providerEvent, Reason reason, String detail) {
+    /** @param part the item's place in the mapping's array, or -1: tells the kept ids of one payload's items apart */
+    private static Quarantined quarantine(EventContext ctx, int part, String id, String providerEvent, Reason reason, String detail) {
+        String named = providerEvent != null ? providerEvent : ctx.eventKey();
         String key = id != null ? id
-                : CanonicalEvents.derivedId(ctx.provider(), ctx.sourceTenant(), providerEvent != null ? providerEvent : ctx.eventKey(), ctx.payload());
+                : CanonicalEvents.derivedId(ctx.provider(), ctx.sourceTenant(), part < 0 ? named : (named == null ? "" : named) + "#" + part, ctx.payload());
         return new Quarantined(key, reason, providerEvent, detail);
     }
 }

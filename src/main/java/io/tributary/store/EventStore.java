@@ -33,6 +33,12 @@ public final class EventStore {
      */
     public static final String WITH_EVENT = "tributaryWithEvent";
 
+    /**
+     * Exchange variable: for a batch, each new event's {@link Companions}, by the key it is stored under
+     * (a {@code Map<String, Companions>}).
+     */
+    public static final String WITH_EVENTS = "tributaryWithEvents";
+
     private static final String[] EVENT_COLUMNS = {"id", "source", "provider", "source_id", "provider_event", "type", "tenant",
             "subject", "event_time", "recorded_at", "event_key", "canonical", "payload", "headers"};
     private static final String[] EVENT_TYPES = {"VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR",
@@ -81,6 +87,59 @@ public final class EventStore {
         }
         with.committed().accept(outcome.fresh());
         return outcome.fresh();
+    }
+
+    /**
+     * One write of a batch: a new event with what goes with it ({@code with}, its deliveries), or a
+     * quarantine entry.
+     */
+    public sealed interface Write {
+    }
+
+    /** An event stored unless its id is stored already, and if it is new, {@code with} beside it. */
+    public record NewEvent(StoredEvent event, Companions with) implements Write {
+    }
+
+    /** A payload kept in the quarantine. */
+    public record Quarantine(QuarantineEntry entry) implements Write {
+    }
+
+    /**
+     * Stores a batch's events and quarantine entries in one transaction, as {@link #saveNew} does one
+     * event: each event's {@code with.committed} runs once its fate is known, also after a
+     * {@link StoreUnavailable} (then on a later thread).
+     *
+     * @return per write, in order, whether it was new (always {@code true} for a quarantine entry)
+     */
+    public boolean[] saveAll(List<Write> writes) {
+        List<Journal.Part> parts = new ArrayList<>(writes.size());
+        for (Write w : writes) {
+            parts.add(w instanceof NewEvent n ? new Journal.Part(insert(n.event()), n.with().ops())
+                    : new Journal.Part(null, List.of(quarantine(((Quarantine) w).entry()))));
+        }
+        CompletableFuture<Journal.Outcome[]> write = journal.submitAll(parts);
+        Journal.Outcome[] outcomes;
+        try {
+            outcomes = journal.await(write);
+        } catch (StoreUnavailable e) {
+            write.whenCompleteAsync((late, failed) -> settle(writes, failed == null ? late : null));
+            throw e;
+        }
+        settle(writes, outcomes);
+        boolean[] fresh = new boolean[outcomes.length];
+        for (int i = 0; i < outcomes.length; i++) {
+            fresh[i] = outcomes[i].fresh();
+        }
+        return fresh;
+    }
+
+    /** Tells each new event's companions what became of it: committed new, or not (outcomes {@code null}). */
+    private static void settle(List<Write> writes, Journal.Outcome[] outcomes) {
+        for (int i = 0; i < writes.size(); i++) {
+            if (writes.get(i) instanceof NewEvent n) {
+                n.with().committed().accept(outcomes != null && outcomes[i].fresh());
+            }
+        }
     }
 
     private Journal.Op insert(StoredEvent stored) {

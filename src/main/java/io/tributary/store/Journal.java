@@ -62,7 +62,15 @@ public final class Journal implements AutoCloseable {
     public record Outcome(boolean fresh, int[] counts) {
     }
 
-    private record Pending(Op ifNew, List<Op> ops, CompletableFuture<Outcome> done) {
+    /**
+     * One part of a write: {@code ops}, run only if {@code ifNew} (an insert-if-absent, or {@code null}
+     * for none) inserted.
+     */
+    public record Part(Op ifNew, List<Op> ops) {
+    }
+
+    /** A write: its parts commit in one transaction, or none of them does. */
+    private record Pending(List<Part> parts, CompletableFuture<Outcome[]> done) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(Journal.class);
@@ -119,7 +127,7 @@ public final class Journal implements AutoCloseable {
      * ({@code thenRunAsync}): anything run on the journal's thread delays every commit after it.
      */
     public CompletableFuture<Outcome> append(List<Op> ops) {
-        return enqueue(new Pending(null, ops, new CompletableFuture<>()));
+        return enqueue(List.of(new Part(null, ops))).thenApply(outcomes -> outcomes[0]);
     }
 
     /**
@@ -132,7 +140,17 @@ public final class Journal implements AutoCloseable {
 
     /** {@link #insertNew} without waiting. */
     public CompletableFuture<Outcome> submitNew(Op ifNew, List<Op> with) {
-        return enqueue(new Pending(ifNew, with, new CompletableFuture<>()));
+        return enqueue(List.of(new Part(ifNew, with))).thenApply(outcomes -> outcomes[0]);
+    }
+
+    /**
+     * Several parts in one transaction (a batch of events, each new or not, with what goes with it),
+     * without waiting: the outcomes, one per part in order, once committed. Parts whose insert-if-absent
+     * find their row present (also one an earlier part of the same write inserted) run none of their
+     * other statements.
+     */
+    public CompletableFuture<Outcome[]> submitAll(List<Part> parts) {
+        return enqueue(List.copyOf(parts));
     }
 
     /**
@@ -140,7 +158,7 @@ public final class Journal implements AutoCloseable {
      * database did not commit it in time or failed (the write may still commit later), and an
      * {@link IllegalStateException} when the database refused the data itself (too long, a constraint).
      */
-    public Outcome await(CompletableFuture<Outcome> done) {
+    public <T> T await(CompletableFuture<T> done) {
         try {
             return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -158,10 +176,11 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<Outcome> enqueue(Pending pending) {
+    private CompletableFuture<Outcome[]> enqueue(List<Part> parts) {
         if (!open) {
             throw new StoreUnavailable("the journal is closed", null);
         }
+        Pending pending = new Pending(parts, new CompletableFuture<>());
         queue.add(pending);
         return pending.done();
     }
@@ -240,11 +259,17 @@ public final class Journal implements AutoCloseable {
 
     private void commitAll(List<Pending> batch) throws SQLException {
         long started = System.nanoTime();
-        Outcome[] outcomes = commit(batch);
+        List<Part> parts = new ArrayList<>();
+        batch.forEach(p -> parts.addAll(p.parts()));
+        Outcome[] outcomes = commit(parts);
         commits.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         batches.record(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).done().complete(outcomes[i]);
+        int next = 0;
+        for (Pending p : batch) {
+            Outcome[] own = new Outcome[p.parts().size()];
+            System.arraycopy(outcomes, next, own, 0, own.length);
+            next += own.length;
+            p.done().complete(own);
         }
     }
 
@@ -252,8 +277,8 @@ public final class Journal implements AutoCloseable {
     private record Slot(int write, int op) {
     }
 
-    /** One transaction: the insert-if-absent statements first, then the statements of every write still wanted. */
-    private Outcome[] commit(List<Pending> batch) throws SQLException {
+    /** One transaction: the insert-if-absent statements first, then the statements of every part still wanted. */
+    private Outcome[] commit(List<Part> batch) throws SQLException {
         Connection c = connection();
         try {
             boolean[] fresh = new boolean[batch.size()];

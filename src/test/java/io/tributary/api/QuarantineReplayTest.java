@@ -92,6 +92,30 @@ class QuarantineReplayTest {
     }
 
     @Test
+    void aPayloadTheFixedMappingMakesSeveralEventsOfLeavesWithAllOfThem() throws IOException {
+        String id = UUID.randomUUID().toString();
+        Answer answer = client.post("/webhooks/acme/acme-shop", """
+                {"kind": "order.split", "event_uuid": "%s", "at": "2026-02-01T08:00:00Z", "customer": {"number": 8}, "parts": ["a", "b"]}
+                """.formatted(id));
+        String key = answer.json().get("key").asText();
+        assertThat(answer.json().get("status").asText()).isEqualTo("quarantined");
+
+        Files.createDirectories(overrides.resolve("acme"));
+        Files.writeString(overrides.resolve("acme/mapping.jsonata"), """
+                ( $p := $; parts.{ "type": "contact.updated", "providerevent": $p.kind, "id": $p.event_uuid & "-" & $,
+                  "time": $p.at, "data": { "contact": { "id": $string($p.customer.number) } } } )
+                """);
+        client.post("/api/v1/mappings/reload", "");
+
+        Answer replayed = client.post("/api/v1/quarantine/" + key + "/replay", "");
+        assertThat(replayed.status()).as(replayed.body()).isEqualTo(200);
+        String prefix = key.substring(0, key.indexOf('.') + 1);
+        assertThat(client.get("/api/v1/events/" + prefix + id + "-a").json().at("/event/type").asText()).isEqualTo("contact.updated");
+        assertThat(client.get("/api/v1/events/" + prefix + id + "-b").status()).isEqualTo(200);
+        assertThat(client.get("/api/v1/quarantine/" + key).status()).isEqualTo(404);
+    }
+
+    @Test
     void aGroupIsCountedAndReplayedWithAResultPerEntry() throws IOException {
         String batch = UUID.randomUUID().toString();
         List<String> carts = new ArrayList<>();

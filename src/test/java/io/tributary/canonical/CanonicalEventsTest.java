@@ -116,6 +116,11 @@ class CanonicalEventsTest {
                  "reason": "Mailbox full, 552 next time"}, "smtp": {"code": 452}}}"""), ctx("demo", json("{}"))).get("data");
         assertThat(said.at("/bounce/permanent").asBoolean()).as("what the mapping says stands").isTrue();
         assertThat(said.at("/smtp").toString()).isEqualTo("{\"code\":452}");
+        JsonNode deferred = CanonicalEvents.finish(json("""
+                {"type": "message.deferred", "id": "e", "data": {"smtp": {"response": "421-4.7.0 Try again later"}}}"""),
+                ctx("demo", json("{}"))).get("data");
+        assertThat(deferred.at("/smtp").toString())
+                .isEqualTo("{\"response\":\"421-4.7.0 Try again later\",\"code\":421,\"enhancedCode\":\"4.7.0\"}");
         for (String notAReply : new String[] {"Mailbox full", "5501 not a code", "600 5.1.1 out of range", "550.5 x"}) {
             JsonNode none = CanonicalEvents.finish(json("{\"type\": \"message.bounced\", \"id\": \"e\", \"data\": {\"bounce\": {\"reason\": \""
                     + notAReply + "\"}}}"), ctx("demo", json("{}"))).get("data");

@@ -25,7 +25,7 @@ class HazelcastDedupRepositoryTest {
         config.getNetworkConfig().setPort(5901).getJoin().getMulticastConfig().setEnabled(false);
         config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
         config.addMapConfig(new IngestConfiguration().dedupMap(new IngestProperties(DataSize.ofMegabytes(1),
-                Duration.ofHours(48), 1_000, 64, DataSize.ofKilobytes(256), List.of(), Duration.ofSeconds(10), 100)));
+                Duration.ofHours(48), 1_000, 64, DataSize.ofKilobytes(256), 1000, List.of(), Duration.ofSeconds(10), 100)));
         member = Hazelcast.newHazelcastInstance(config);
     }
 

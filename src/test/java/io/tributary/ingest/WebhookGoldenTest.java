@@ -53,6 +53,10 @@ class WebhookGoldenTest {
             return;
         }
         assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+        if (expected.isArray()) {
+            batchStoresEachExpectedEvent(c, expected, answer);
+            return;
+        }
         String id = answer.json().get("id").asText();
         String key = answer.json().get("key").asText();
         if (expected.has("quarantined")) {
@@ -73,6 +77,33 @@ class WebhookGoldenTest {
         assertThat(again.json().get("id").asText()).isEqualTo(id);
     }
 
+    /** A batch: each event's outcome in order, each stored as expected, and all duplicates when sent again. */
+    private void batchStoresEachExpectedEvent(GoldenSamples.Case c, JsonNode expected, Answer answer) {
+        assertThat(answer.json().get("status").asText()).isEqualTo("accepted");
+        JsonNode events = answer.json().get("events");
+        assertThat(events.size()).as(answer.body()).isEqualTo(expected.size());
+        for (int i = 0; i < expected.size(); i++) {
+            JsonNode want = expected.get(i);
+            JsonNode got = events.get(i);
+            String key = got.get("key").asText();
+            if (want.has("quarantined")) {
+                assertThat(got.get("status").asText()).isEqualTo("quarantined");
+                assertThat(got.get("reason").asText()).isEqualTo(want.get("quarantined").asText());
+                assertThat(client.get("/api/v1/quarantine/" + key).json().get("reason").asText()).isEqualTo(want.get("quarantined").asText());
+                continue;
+            }
+            assertThat(got.get("status").asText()).as("event %d", i).isEqualTo("accepted");
+            assertThat(got.get("id").asText()).isEqualTo(want.get("id").asText());
+            JsonNode stored = client.get("/api/v1/events/" + key).json().get("event");
+            assertThat(GoldenSamples.masked(stored)).isEqualTo(GoldenSamples.masked(want));
+        }
+        JsonNode again = client.post(webhookPath(c), c.body()).json().get("events");
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(again.get(i).get("status").asText()).as("event %d again", i)
+                    .isEqualTo(expected.get(i).has("quarantined") ? "quarantined" : "duplicate");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void dryRunGivesTheSameEventFromTheDryRunSource(GoldenSamples.Case c) {
@@ -90,9 +121,29 @@ class WebhookGoldenTest {
             assertThat(answer.json().get("reason").asText()).isEqualTo(expected.get("quarantined").asText());
             return;
         }
+        if (expected.isArray()) {
+            for (int i = 0; i < expected.size(); i++) {
+                if (expected.get(i).has("quarantined")) {
+                    assertThat(answer.status()).isEqualTo(422);
+                    assertThat(answer.json().get("item").asInt()).as("the first event that does not map").isEqualTo(i);
+                    return;
+                }
+            }
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.contentType()).startsWith("application/cloudevents-batch+json");
+            assertThat(answer.json().size()).isEqualTo(expected.size());
+            for (int i = 0; i < expected.size(); i++) {
+                assertDryRunEvent(c, answer.json().get(i), expected.get(i));
+            }
+            return;
+        }
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.contentType()).startsWith("application/cloudevents+json");
-        ObjectNode actual = (ObjectNode) GoldenSamples.masked(answer.json());
+        assertDryRunEvent(c, answer.json(), expected);
+    }
+
+    private static void assertDryRunEvent(GoldenSamples.Case c, JsonNode event, JsonNode expected) {
+        ObjectNode actual = (ObjectNode) GoldenSamples.masked(event);
         ObjectNode wanted = (ObjectNode) GoldenSamples.masked(expected);
         wanted.put("source", "/providers/" + c.provider() + "/dry-run");
         if (wanted.get("tenant").asText().equals(GoldenSamples.TENANT)) {

@@ -1,6 +1,7 @@
 package io.tributary.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.canonical.CanonicalEventValidator;
@@ -22,6 +23,8 @@ public final class GoldenCheck {
 
     /** The webhook endpoint's own parser, with its default limits. */
     private static final PayloadParser PARSER = new PayloadParser(64);
+    /** The webhook endpoint's default {@code tributary.ingest.max-batch}. */
+    private static final int MAX_BATCH = 1000;
 
     private final EventNormalizer normalizer;
 
@@ -29,17 +32,30 @@ public final class GoldenCheck {
         this.normalizer = normalizer;
     }
 
-    /** What the normalizer makes of one case, in the form of an expected file. */
+    /**
+     * What the normalizer makes of one case, in the form of an expected file: the event, or
+     * {@code {"quarantined": reason}}, or {@code {"rejected": status}}; for a batch (a JSON array body,
+     * or a payload the mapping makes several events of) an array of them, one per event in order.
+     */
     public JsonNode actual(GoldenSamples.Case c) throws IOException {
-        ObjectNode payload;
+        PayloadParser.Payloads payloads;
         try {
-            payload = PARSER.parseObject(c.body());
+            payloads = PARSER.parsePayloads(c.body(), MAX_BATCH);
         } catch (ProblemException e) {
             return JsonNodeFactory.instance.objectNode().put("rejected", e.status());
         }
-        var ctx = new EventContext(c.provider(), GoldenSamples.SOURCE, GoldenSamples.TENANT, c.eventKey(),
-                payload, GoldenSamples.RECEIVED_AT);
-        Normalization result = normalizer.normalize(ctx);
+        ArrayNode all = JsonNodeFactory.instance.arrayNode();
+        for (ObjectNode payload : payloads.items()) {
+            var ctx = new EventContext(c.provider(), GoldenSamples.SOURCE, GoldenSamples.TENANT, c.eventKey(),
+                    payload, GoldenSamples.RECEIVED_AT);
+            for (Normalization result : normalizer.normalizeAll(ctx)) {
+                all.add(expectationOf(result));
+            }
+        }
+        return payloads.batch() || all.size() != 1 ? all : all.get(0);
+    }
+
+    private static JsonNode expectationOf(Normalization result) throws IOException {
         if (result instanceof Normalization.Quarantined q) {
             return JsonNodeFactory.instance.objectNode().put("quarantined", q.reason().code());
         }

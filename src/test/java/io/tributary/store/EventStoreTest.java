@@ -1,6 +1,7 @@
 package io.tributary.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -59,6 +60,43 @@ class EventStoreTest {
             assertThat(row.get("type")).isEqualTo("message.clicked");
             assertThat((String) row.get("subject")).hasSize(200).startsWith("contact\uFFFD");
             assertThat(row.get("event_time").toString()).startsWith("2022-06-08");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aBatchIsOneTransactionEachEventNewOrNotAndAllOrNothing(String name, DataSource db) throws Exception {
+        JdbcTemplate jdbc = new JdbcTemplate(db);
+        try (Journal journal = new Journal(db, new SimpleMeterRegistry(), Duration.ofSeconds(30))) {
+            EventStore store = new EventStore(jdbc, journal, SqlDialect.of(db), JSON);
+            String b = "b-" + java.util.UUID.randomUUID();
+            ReceivedPayload payload = new ReceivedPayload("relaymail", "demo", null, Instant.now(), Map.of(), "{}");
+            java.util.function.Function<String, StoredEvent> event = id -> new StoredEvent(id,
+                    JSON.createObjectNode().put("id", id).put("type", "message.delivered").put("tenant", b), payload);
+            java.util.List<Boolean> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Companions tell = new Companions(List.of(), told::add);
+            assertThat(store.saveNew(event.apply(b + ".0"), Companions.NONE)).isTrue();
+
+            boolean[] fresh = store.saveAll(List.of(
+                    new EventStore.NewEvent(event.apply(b + ".1"), tell),
+                    new EventStore.NewEvent(event.apply(b + ".0"), tell),
+                    new EventStore.Quarantine(new QuarantineEntry(b + ".q", "unmapped", "odd", "no type", "demo", payload)),
+                    new EventStore.NewEvent(event.apply(b + ".1"), tell)));
+            assertThat(fresh).containsExactly(true, false, true, false);
+            assertThat(told).as("each event's companions hear its fate").containsExactly(true, false, false);
+            assertThat(store.event(b + ".1")).isPresent();
+            assertThat(store.quarantined(b + ".q")).isPresent();
+
+            // A statement of the last event fails: the whole batch is refused, the events before it too.
+            Companions failing = new Companions(List.of(new Journal.Op("INSERT INTO no_such_table VALUES (1)", s -> { })), told::add);
+            assertThatThrownBy(() -> store.saveAll(List.of(
+                    new EventStore.NewEvent(event.apply(b + ".2"), tell),
+                    new EventStore.Quarantine(new QuarantineEntry(b + ".q2", "unmapped", "odd", "no type", "demo", payload)),
+                    new EventStore.NewEvent(event.apply(b + ".3"), failing))));
+            assertThat(store.event(b + ".2")).as("nothing of a failed batch is kept").isEmpty();
+            assertThat(store.quarantined(b + ".q2")).isEmpty();
+            await().atMost(Duration.ofSeconds(10)).until(() -> told.size() == 5);
+            assertThat(told.subList(3, 5)).as("and its companions hear it").containsExactly(false, false);
         }
     }
 
