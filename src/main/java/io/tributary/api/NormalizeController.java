@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.ingest.IngestProperties;
 import io.tributary.canonical.EventContext;
-import io.tributary.ingest.PayloadParser;
+import io.tributary.system.PayloadParser;
 import io.tributary.mapping.EventNormalizer;
 import io.tributary.mapping.Normalization;
 import io.tributary.mapping.Normalization.Quarantined;

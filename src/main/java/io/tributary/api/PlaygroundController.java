@@ -1,11 +1,11 @@
 package io.tributary.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.canonical.EventContext;
-import io.tributary.ingest.PayloadParser;
+import io.tributary.system.PayloadParser;
+import io.tributary.ingest.IngestProperties;
 import io.tributary.mapping.EventNormalizer;
+import io.tributary.mapping.MappingCheck;
 import io.tributary.mapping.Normalization;
 import io.tributary.canonical.SampleCases;
 import io.tributary.canonical.SampleCases.SampleCase;
@@ -31,24 +31,28 @@ class PlaygroundController {
     private final EventNormalizer normalizer;
     private final SampleCases samples;
     private final PayloadParser parser;
-    private final ObjectMapper json;
+    private final int maxBatch;
     private final Clock clock = Clock.systemUTC();
 
-    PlaygroundController(EventNormalizer normalizer, SampleCases samples, PayloadParser parser, ObjectMapper json) {
+    PlaygroundController(EventNormalizer normalizer, SampleCases samples, PayloadParser parser, IngestProperties ingest) {
         this.normalizer = normalizer;
         this.samples = samples;
         this.parser = parser;
-        this.json = json;
+        this.maxBatch = ingest.maxBatch();
     }
 
-    /** A provider's mapping as loaded, and the names of its golden samples. */
-    record ProviderMappingView(String provider, String mapping, List<String> samples) {
+    /**
+     * A provider's mapping as loaded, its version (what the events it makes carry as
+     * {@code mappingversion}), and the names of its golden samples.
+     */
+    record ProviderMappingView(String provider, String mapping, String version, List<String> samples) {
     }
 
     @GetMapping("/api/v1/mappings/{provider}")
     ProviderMappingView mapping(@PathVariable String provider) {
         String text = normalizer.mappingText(provider).orElseThrow(() -> ProblemException.notFound("Unknown provider '" + provider + "'."));
-        return new ProviderMappingView(provider, text, samples.of(provider).stream().map(SampleCase::name).toList());
+        return new ProviderMappingView(provider, text, normalizer.mappingVersion(provider).orElseThrow(),
+                samples.of(provider).stream().map(SampleCase::name).toList());
     }
 
     /** One golden sample: the provider's body, its event key, and the expected file. */
@@ -68,8 +72,8 @@ class PlaygroundController {
 
     /**
      * What the payload became. {@code outcome} is {@code event} (with {@code event}), {@code quarantined}
-     * (with {@code reason}, {@code detail} and {@code providerevent}) or {@code rejected} (the webhook
-     * would answer {@code status} with {@code detail}); {@code actual} is that outcome in an expected
+     * (with {@code reason}, {@code detail} and {@code providerevent}), {@code batch} (several events:
+     * {@code actual} has each) or {@code rejected} (the webhook would answer {@code status} with {@code detail}); {@code actual} is that outcome in an expected
      * file's form, {@code differences} its fields that differ from the sample's expected file.
      */
     record TryResult(String outcome, ObjectNode event, String reason, String detail, String providerevent, Integer status,
@@ -109,27 +113,22 @@ class PlaygroundController {
     }
 
     private TryResult run(EventNormalizer using, String provider, String body, String eventKey, boolean goldenContext) {
-        ObjectNode payload;
-        try {
-            payload = parser.parseObject(body.getBytes(StandardCharsets.UTF_8));
-        } catch (ProblemException e) {
-            return new TryResult("rejected", null, null, e.getMessage(), null, e.status(),
-                    json.createObjectNode().put("rejected", e.status()), null, null, null);
+        MappingCheck.Context context = goldenContext
+                ? new MappingCheck.Context(SampleCases.SOURCE, SampleCases.TENANT, SampleCases.RECEIVED_AT)
+                : new MappingCheck.Context(NormalizeController.DRY_RUN_SOURCE, null, clock.instant());
+        MappingCheck.Outcome outcome = new MappingCheck(using, parser, maxBatch)
+                .run(provider, body.getBytes(StandardCharsets.UTF_8), eventKey, context);
+        JsonNode actual = outcome.expectedForm();
+        if (outcome.rejected() != null) {
+            return new TryResult("rejected", null, null, outcome.detail(), null, outcome.rejected(), actual, null, null, null);
         }
-        EventContext context = goldenContext
-                ? new EventContext(provider, SampleCases.SOURCE, SampleCases.TENANT, eventKey, payload, SampleCases.RECEIVED_AT)
-                : new EventContext(provider, NormalizeController.DRY_RUN_SOURCE, null, eventKey, payload, clock.instant());
-        Normalization result = using.normalize(context);
+        if (outcome.batch()) {
+            return new TryResult("batch", null, null, null, null, null, actual, null, null, null);
+        }
+        Normalization result = outcome.results().get(0);
         if (result instanceof Normalization.Quarantined q) {
-            return new TryResult("quarantined", null, q.reason().code(), q.detail(), q.providerEvent(), null,
-                    json.createObjectNode().put("quarantined", q.reason().code()), null, null, null);
+            return new TryResult("quarantined", null, q.reason().code(), q.detail(), q.providerEvent(), null, actual, null, null, null);
         }
-        ObjectNode event = ((Normalization.Normalized) result).event();
-        try {
-            // as a subscriber reads it: numbers by value, not by the Java type the mapping made
-            return new TryResult("event", event, null, null, null, null, json.readTree(json.writeValueAsBytes(event)), null, null, null);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return new TryResult("event", ((Normalization.Normalized) result).event(), null, null, null, null, actual, null, null, null);
     }
 }

@@ -1,5 +1,6 @@
 package io.tributary.ingest;
 
+import io.tributary.system.PayloadParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;

@@ -1,5 +1,6 @@
 package io.tributary.ingest;
 
+import io.tributary.system.PayloadParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

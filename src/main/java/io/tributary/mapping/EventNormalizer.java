@@ -47,6 +47,11 @@ public final class EventNormalizer {
         return mappings.get().providers();
     }
 
+    /** The {@link MappingVersion} of a provider's live mapping. */
+    public java.util.Optional<String> mappingVersion(String provider) {
+        return mappings.get().version(provider);
+    }
+
     /** The text of a provider's live mapping. */
     public java.util.Optional<String> mappingText(String provider) {
         return mappings.get().text(provider);
@@ -92,9 +97,11 @@ public final class EventNormalizer {
      * {@code unmapped} payload: never silently nothing.
      */
     public List<Normalization> normalizeAll(EventContext ctx) {
+        MappingRegistry registry = mappings.get();
+        String version = registry.version(ctx.provider()).orElse(null);
         JsonNode mapped;
         try {
-            mapped = mappings.get().evaluate(ctx.provider(), ctx.payload(), ctx.eventKey());
+            mapped = registry.evaluate(ctx.provider(), ctx.payload(), ctx.eventKey());
         } catch (MappingException e) {
             return List.of(quarantine(ctx, -1, null, null, Reason.MAPPING_ERROR, e.getMessage()));
         }
@@ -104,15 +111,18 @@ public final class EventNormalizer {
             }
             List<Normalization> out = new ArrayList<>(items.size());
             for (int i = 0; i < items.size(); i++) {
-                out.add(one(ctx, items.get(i), i));
+                out.add(one(ctx, items.get(i), i, version));
             }
             return out;
         }
-        return List.of(one(ctx, mapped, -1));
+        return List.of(one(ctx, mapped, -1, version));
     }
 
-    /** @param part the item's place in the mapping's array, or -1 when the mapping gave one object */
-    private Normalization one(EventContext ctx, JsonNode mapped, int part) {
+    /**
+     * @param part    the item's place in the mapping's array, or -1 when the mapping gave one object
+     * @param version the mapping's {@link MappingVersion}, which the event carries as {@code mappingversion}
+     */
+    private Normalization one(EventContext ctx, JsonNode mapped, int part, String version) {
         if (!(mapped instanceof ObjectNode result)) {
             return quarantine(ctx, part, null, null, Reason.MAPPING_ERROR,
                     part < 0 ? "the mapping produced no object" : "item " + part + " of the mapping's array is not an object");
@@ -129,6 +139,7 @@ public final class EventNormalizer {
         ObjectNode event;
         try {
             event = CanonicalEvents.finish(result, ctx, part);
+            event.put("mappingversion", version);
         } catch (UnreadableTime e) {
             return quarantine(ctx, part, providerId, providerEvent, Reason.INVALID, unreadable(e.field(), result, ctx.payload()));
         }

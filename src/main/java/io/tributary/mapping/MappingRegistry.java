@@ -56,6 +56,11 @@ public final class MappingRegistry {
         return new MappingRegistry(budget, copy);
     }
 
+    /** The {@link MappingVersion} of a provider's mapping. */
+    public java.util.Optional<String> version(String provider) {
+        return java.util.Optional.ofNullable(byProvider.get(provider)).map(ProviderMapping::version);
+    }
+
     /** The text of a provider's mapping, as loaded. */
     public java.util.Optional<String> text(String provider) {
         return java.util.Optional.ofNullable(byProvider.get(provider)).map(ProviderMapping::text);

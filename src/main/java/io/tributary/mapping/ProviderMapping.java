@@ -17,6 +17,7 @@ final class ProviderMapping {
 
     private final String provider;
     private final JsonataExpression expression;
+    private final String version;
 
     ProviderMapping(String provider, String text) {
         this(provider, text, JsonataBudget.DEFAULT);
@@ -25,6 +26,7 @@ final class ProviderMapping {
     /** @param budget what one evaluation may spend; over it, the payload fails with {@link MappingException} */
     ProviderMapping(String provider, String text, JsonataBudget budget) {
         this.provider = provider;
+        this.version = MappingVersion.of(text);
         try {
             this.expression = new JsonataExpression(text, budget);
         } catch (IllegalArgumentException e) {
@@ -45,6 +47,11 @@ final class ProviderMapping {
         } catch (Exception e) {
             throw new MappingException(provider + " mapping failed: " + e.getMessage(), e);
         }
+    }
+
+    /** {@link MappingVersion} of its text. */
+    String version() {
+        return version;
     }
 
     String text() {

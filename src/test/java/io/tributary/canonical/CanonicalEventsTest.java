@@ -134,7 +134,7 @@ class CanonicalEventsTest {
         String envelope = """
                 {"specversion": "1.0", "id": "e", "source": "/providers/test/s", "type": "message.rejected",
                  "time": "2026-01-01T00:00:00Z", "datacontenttype": "application/json", "provider": "test",
-                 "providerevent": "dropped", "recordedtime": "2026-01-01T00:00:00Z", "data": %s}""";
+                 "providerevent": "dropped", "recordedtime": "2026-01-01T00:00:00Z", "mappingversion": "3f0a7d76807a", "data": %s}""";
         assertThat(schema.violations(json(envelope.formatted("{\"reason\": \"unsubscribed\"}")))).isEmpty();
         assertThat(schema.violations(json(envelope.formatted("{\"reason\": \"Unsubscribed Address\"}")))).isNotEmpty();
         assertThat(schema.violations(json(envelope.formatted("{}")))).isNotEmpty();

@@ -1,5 +1,6 @@
 package io.tributary.ingest;
 
+import io.tributary.system.PayloadParser;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.TributaryApplication;
 import io.tributary.canonical.EventContext;

@@ -154,7 +154,7 @@ class WebhookRequestTest {
     @Test
     void outcomesAreCountedByProviderOnPrometheus() {
         client.post("/webhooks/groupmail/demo", "{\"event\":\"no such event " + UUID.randomUUID() + "\"}");
-        client.post("/webhooks/groupmail/demo", "[]");
+        client.post("/webhooks/groupmail/demo", "[1]");
         String metrics = client.get("/actuator/prometheus").body();
         assertThat(metrics).as(metrics.lines().filter(l -> l.startsWith("tributary")).toList().toString())
                 .contains("tributary_ingest_events_total{outcome=\"quarantined\",provider=\"groupmail\"}")

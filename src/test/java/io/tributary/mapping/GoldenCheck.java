@@ -1,13 +1,8 @@
 package io.tributary.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.canonical.CanonicalEventValidator;
-import io.tributary.canonical.EventContext;
-import io.tributary.ingest.PayloadParser;
-import io.tributary.system.ProblemException;
+import io.tributary.system.PayloadParser;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,41 +21,18 @@ public final class GoldenCheck {
     /** The webhook endpoint's default {@code tributary.ingest.max-batch}. */
     private static final int MAX_BATCH = 1000;
 
-    private final EventNormalizer normalizer;
+    private static final MappingCheck.Context CONTEXT =
+            new MappingCheck.Context(GoldenSamples.SOURCE, GoldenSamples.TENANT, GoldenSamples.RECEIVED_AT);
+
+    private final MappingCheck check;
 
     public GoldenCheck(EventNormalizer normalizer) {
-        this.normalizer = normalizer;
+        this.check = new MappingCheck(normalizer, PARSER, MAX_BATCH);
     }
 
-    /**
-     * What the normalizer makes of one case, in the form of an expected file: the event, or
-     * {@code {"quarantined": reason}}, or {@code {"rejected": status}}; for a batch (a JSON array body,
-     * or a payload the mapping makes several events of) an array of them, one per event in order.
-     */
-    public JsonNode actual(GoldenSamples.Case c) throws IOException {
-        PayloadParser.Payloads payloads;
-        try {
-            payloads = PARSER.parsePayloads(c.body(), MAX_BATCH);
-        } catch (ProblemException e) {
-            return JsonNodeFactory.instance.objectNode().put("rejected", e.status());
-        }
-        ArrayNode all = JsonNodeFactory.instance.arrayNode();
-        for (ObjectNode payload : payloads.items()) {
-            var ctx = new EventContext(c.provider(), GoldenSamples.SOURCE, GoldenSamples.TENANT, c.eventKey(),
-                    payload, GoldenSamples.RECEIVED_AT);
-            for (Normalization result : normalizer.normalizeAll(ctx)) {
-                all.add(expectationOf(result));
-            }
-        }
-        return payloads.batch() || all.size() != 1 ? all : all.get(0);
-    }
-
-    private static JsonNode expectationOf(Normalization result) throws IOException {
-        if (result instanceof Normalization.Quarantined q) {
-            return JsonNodeFactory.instance.objectNode().put("quarantined", q.reason().code());
-        }
-        // As a subscriber would read it: numbers compare by value, not by the Java type JSONata made.
-        return GoldenSamples.JSON.readTree(GoldenSamples.JSON.writeValueAsBytes(((Normalization.Normalized) result).event()));
+    /** What the normalizer makes of one case, in the form of an expected file ({@link MappingCheck.Outcome#expectedForm}). */
+    public JsonNode actual(GoldenSamples.Case c) {
+        return check.run(c.provider(), c.body(), c.eventKey(), CONTEXT).expectedForm();
     }
 
     public static void main(String[] args) throws IOException {

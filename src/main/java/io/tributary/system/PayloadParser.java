@@ -1,4 +1,4 @@
-package io.tributary.ingest;
+package io.tributary.system;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
-import io.tributary.system.ProblemException;
 import java.io.IOException;
 
 /**
