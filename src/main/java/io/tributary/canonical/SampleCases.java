@@ -42,9 +42,18 @@ public final class SampleCases {
     }
 
     public static SampleCases load(ObjectMapper json) {
+        return load(json, "classpath*:golden");
+    }
+
+    /**
+     * The cases under a samples root, one folder per provider ({@code samples/<provider>/<case>.json}).
+     *
+     * @param root a Spring resource location: {@code classpath*:golden}, {@code file:/path/to/samples}
+     */
+    public static SampleCases load(ObjectMapper json, String root) {
         List<SampleCase> cases = new ArrayList<>();
         try {
-            for (Resource expected : new PathMatchingResourcePatternResolver().getResources("classpath*:golden/*/*.expected.json")) {
+            for (Resource expected : new PathMatchingResourcePatternResolver().getResources(root + "/*/*.expected.json")) {
                 String url = expected.getURL().toString();
                 String folder = url.substring(0, url.lastIndexOf('/'));
                 String provider = folder.substring(folder.lastIndexOf('/') + 1);

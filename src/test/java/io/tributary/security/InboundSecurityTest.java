@@ -13,6 +13,7 @@ import io.tributary.WebhookClient.Answer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -78,6 +79,32 @@ class InboundSecurityTest {
     @BeforeEach
     void client() {
         client = new WebhookClient(port);
+    }
+
+    /** The jar's send tool signs a sample exactly as each scheme's provider does: accepted, and refused with a wrong secret. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "dd  | dailydraft/email_clicked.json | --auth dailydraft-signature --secret dd-new-secret-of-24-bytes",
+        "sw  | workspace/delivery-opened.json | --auth standard-webhooks --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        "hm  | groupmail/complaint.json | --auth hmac --secret hm-secret-of-24-bytes!! --header X-Hub-Signature --algorithm SHA-1 --encoding base64 --prefix sha1=",
+        "hd  | mailstand/open.json | --auth hmac --secret hd-secret-of-24-bytes!!",
+        "tq  | mailstand/click.json | --auth token --secret query-token-1",
+        "th  | mailstand/send.json | --auth token --secret header-token-1 --header X-Webhook-Token",
+        "bs/opted_out_of_email | dailystory/opted_out_of_email.json | --auth basic --username dailystory --secret basic-pw"})
+    void theSendToolSignsASampleAsItsProviderDoes(String source, String sample, String auth) {
+        String provider = sample.substring(0, sample.indexOf('/'));
+        List<String> args = new java.util.ArrayList<>(List.of("send", "samples/" + sample, "--to", client.base() + "/webhooks/" + provider + "/" + source));
+        args.addAll(List.of(auth.trim().split(" ")));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int status = io.tributary.tools.Cli.run(args.toArray(String[]::new), new java.io.PrintStream(out, true), System.err);
+        assertThat(status).as(out.toString()).isZero();
+        assertThat(out.toString()).matches("(?s)HTTP 20[02]\\n.*");
+
+        int secret = args.indexOf("--secret") + 1;
+        args.set(secret, args.get(secret).startsWith("whsec_") ? "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[24]) : "wrong" + args.get(secret));
+        java.io.ByteArrayOutputStream refused = new java.io.ByteArrayOutputStream();
+        assertThat(io.tributary.tools.Cli.run(args.toArray(String[]::new), new java.io.PrintStream(refused, true), System.err)).isEqualTo(1);
+        assertThat(refused.toString()).startsWith("HTTP 401");
     }
 
     private static String dailyDraft(String id) {
