@@ -47,8 +47,11 @@ class SubscriptionController {
     private final TestEvents testEvents;
     private final GoldenEvents golden;
 
+    private final io.tributary.delivery.OperationalEvents operational;
+
     SubscriptionController(Subscriptions subscriptions, DeliveryDispatcher dispatcher, DeliveryHealth health, TestEvents testEvents,
-                           GoldenEvents golden) {
+                           GoldenEvents golden, io.tributary.delivery.OperationalEvents operational) {
+        this.operational = operational;
         this.subscriptions = subscriptions;
         this.dispatcher = dispatcher;
         this.health = health;
@@ -121,7 +124,12 @@ class SubscriptionController {
 
     @PostMapping("/api/v1/subscriptions/{id}/pause")
     SubscriptionView pause(@PathVariable String id) {
-        return view(subscriptions.pause(id, "manual"), false);
+        boolean was = subscriptions.get(id).paused();
+        Subscription paused = subscriptions.pause(id, "manual");
+        if (!was) {
+            operational.paused(id, "manual");
+        }
+        return view(paused, false);
     }
 
     /**

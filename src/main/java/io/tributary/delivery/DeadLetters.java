@@ -39,9 +39,11 @@ public final class DeadLetters {
     private final DeliveryMetrics metrics;
     private final ObjectMapper json;
     private final Clock clock;
+    private final OperationalEvents operational;
 
     DeadLetters(DeliveryStore store, InFlight inFlight, SubscriptionRegistry registry, DeliveryMetrics metrics, ObjectMapper json,
-                Clock clock) {
+                Clock clock, OperationalEvents operational) {
+        this.operational = operational;
         this.store = store;
         this.inFlight = inFlight;
         this.registry = registry;
@@ -66,6 +68,9 @@ public final class DeadLetters {
                     work.deadAlone(), null, null, subscription);
             store.recordAndWait(delivery.attempted(DeliveryStatus.EXHAUSTED, false, null), work.lastTry(), deadLetter, now);
             metrics.exhausted(delivery.subscriptionId());
+            DeliveryAttempt last = work.lastTry();
+            operational.exhausted(delivery, work.event(), last.number(), work.deadAlone() != null ? work.deadAlone()
+                    : last.error() != null ? last.error() : last.status() == null ? null : "HTTP " + last.status());
             DeliveryWorker.about(log.atWarn(), delivery, work.event())
                     .log("delivery {} exhausted after {} attempts: dead-lettered", delivery.id(), delivery.attemptCount() + 1);
         } finally {

@@ -90,13 +90,14 @@ class DeliveryConfiguration {
     DeliveryWorker deliveryWorker(DeliveryStore store, EventStore events, InFlight inFlight, SubscriptionRegistry registry,
                                   Subscriptions subscriptions, SubscriberClient subscriberClient, DeliveryMetrics metrics,
                                   DeliveryFailures failures, DeliveryProperties properties, ObjectMapper json,
-                                  ObjectProvider<BuildProperties> build, HazelcastInstance hazelcast, Tracing tracing) {
+                                  ObjectProvider<BuildProperties> build, HazelcastInstance hazelcast, Tracing tracing,
+                                  OperationalEvents operational) {
         BuildProperties info = build.getIfAvailable();
         String userAgent = "Tributary/" + (info == null ? "dev" : info.getVersion());
         return new DeliveryWorker(store, events, inFlight, registry, subscriptions,
                 new OutboundRequests(json, userAgent), subscriberClient,
                 new SubscriberLanes(properties.maxInFlight()), metrics, failures, properties, member(hazelcast),
-                filterThreads(), tracing, Clock.systemUTC());
+                filterThreads(), tracing, Clock.systemUTC(), operational);
     }
 
     /**
@@ -114,8 +115,13 @@ class DeliveryConfiguration {
 
     @Bean
     DeadLetters deadLetters(DeliveryStore store, InFlight inFlight, SubscriptionRegistry registry, DeliveryMetrics metrics,
-                            ObjectMapper json) {
-        return new DeadLetters(store, inFlight, registry, metrics, json, Clock.systemUTC());
+                            ObjectMapper json, OperationalEvents operational) {
+        return new DeadLetters(store, inFlight, registry, metrics, json, Clock.systemUTC(), operational);
+    }
+
+    @Bean
+    OperationalEvents operationalEvents(EventStore store, DeliveryDispatcher dispatcher, ObjectMapper json) {
+        return new OperationalEvents(store, dispatcher, json, Clock.systemUTC());
     }
 
     /** The delivery route's {@code retryWhile}. */

@@ -68,10 +68,13 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
     private final String member;
     private final Clock clock;
 
+    private final OperationalEvents operational;
+
     DeliveryWorker(DeliveryStore store, EventStore events, InFlight inFlight, SubscriptionRegistry registry,
                    Subscriptions subscriptions, OutboundRequests requests, SubscriberClient http, SubscriberLanes lanes,
                    DeliveryMetrics metrics, DeliveryFailures failures, DeliveryProperties properties,
-                   String member, Executor filters, Tracing tracing, Clock clock) {
+                   String member, Executor filters, Tracing tracing, Clock clock, OperationalEvents operational) {
+        this.operational = operational;
         this.store = store;
         this.events = events;
         this.inFlight = inFlight;
@@ -199,6 +202,15 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
         }
     }
 
+    /** Pauses the subscription, and says so ({@link OperationalEvents#paused}) if it was not paused already. */
+    private void pauseAndSay(String subscriptionId, String reason) {
+        boolean was = registry.find(subscriptionId).map(Subscription::paused).orElse(true);
+        subscriptions.pause(subscriptionId, reason);
+        if (!was) {
+            operational.paused(subscriptionId, reason);
+        }
+    }
+
     /** Decides what the attempt means, records it, and hands the exchange its next step. */
     private void settle(Exchange exchange, AsyncCallback callback, Delivery delivery, Subscription subscription, ObjectNode event,
                         Instant started, SubscriberClient.Response response, Throwable failure) {
@@ -228,7 +240,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             }
             if (status != null && status == 410) {
                 // The subscriber says the endpoint is gone for good: stop, but keep the event for a resume.
-                subscriptions.pause(subscription.id(), "gone");
+                pauseAndSay(subscription.id(), "gone");
                 about(log.atWarn(), delivery, event).log("subscription {} answered 410 Gone: paused", subscription.id());
                 finish(callback, delivery, delivery.attempted(DeliveryStatus.PENDING, true, null),
                         new DeliveryAttempt(number, started, status, durationMs, excerpt, null, null));
@@ -237,7 +249,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             int failed = failures.failed(subscription.id());
             boolean pause = failed >= properties.pauseAfterFailures();
             if (pause) {
-                subscriptions.pause(subscription.id(), "failing");
+                pauseAndSay(subscription.id(), "failing");
                 about(log.atWarn(), delivery, event).log("subscription {} paused after {} consecutive failed attempts", subscription.id(), failed);
             }
             List<Duration> schedule = properties.retrySchedule();

@@ -56,6 +56,7 @@ public final class EventStore {
     private final ObjectMapper json;
     private final String insertEvent;
     private final String insertQuarantine;
+    private final String insertUnmapped;
 
     public EventStore(JdbcTemplate jdbc, Journal journal, SqlDialect dialect, ObjectMapper json) {
         this.jdbc = jdbc;
@@ -64,6 +65,8 @@ public final class EventStore {
         this.json = json;
         this.insertEvent = dialect.insertIfAbsent("tributary_event", EVENT_COLUMNS, EVENT_TYPES);
         this.insertQuarantine = dialect.insertIfAbsent("tributary_quarantine", QUARANTINE_COLUMNS, QUARANTINE_TYPES);
+        this.insertUnmapped = dialect.insertIfAbsent("tributary_unmapped", new String[] {"id", "provider", "provider_event", "first_seen", "last_seen"},
+                new String[] {"VARCHAR", "VARCHAR", "VARCHAR", "TIMESTAMP", "TIMESTAMP"});
     }
 
     /**
@@ -113,33 +116,125 @@ public final class EventStore {
      */
     public boolean[] saveAll(List<Write> writes) {
         List<Journal.Part> parts = new ArrayList<>(writes.size());
-        for (Write w : writes) {
-            parts.add(w instanceof NewEvent n ? new Journal.Part(insert(n.event()), n.with().ops())
-                    : new Journal.Part(null, List.of(quarantine(((Quarantine) w).entry()))));
+        int[] main = new int[writes.size()]; // each write's own part; a quarantine entry may bring its drift count
+        for (int i = 0; i < writes.size(); i++) {
+            Write w = writes.get(i);
+            if (w instanceof NewEvent n) {
+                main[i] = parts.size();
+                parts.add(new Journal.Part(insert(n.event()), n.with().ops()));
+            } else {
+                main[i] = addQuarantine(((Quarantine) w).entry(), parts);
+            }
         }
         CompletableFuture<Journal.Outcome[]> write = journal.submitAll(parts);
         Journal.Outcome[] outcomes;
         try {
             outcomes = journal.await(write);
         } catch (StoreUnavailable e) {
-            write.whenCompleteAsync((late, failed) -> settle(writes, failed == null ? late : null));
+            write.whenCompleteAsync((late, failed) -> settle(writes, main, failed == null ? late : null));
             throw e;
         }
-        settle(writes, outcomes);
-        boolean[] fresh = new boolean[outcomes.length];
-        for (int i = 0; i < outcomes.length; i++) {
-            fresh[i] = outcomes[i].fresh();
+        settle(writes, main, outcomes);
+        boolean[] fresh = new boolean[writes.size()];
+        for (int i = 0; i < writes.size(); i++) {
+            fresh[i] = writes.get(i) instanceof Quarantine || outcomes[main[i]].fresh();
         }
         return fresh;
     }
 
     /** Tells each new event's companions what became of it: committed new, or not (outcomes {@code null}). */
-    private static void settle(List<Write> writes, Journal.Outcome[] outcomes) {
+    private static void settle(List<Write> writes, int[] main, Journal.Outcome[] outcomes) {
         for (int i = 0; i < writes.size(); i++) {
             if (writes.get(i) instanceof NewEvent n) {
-                n.with().committed().accept(outcomes != null && outcomes[i].fresh());
+                n.with().committed().accept(outcomes != null && outcomes[main[i]].fresh());
             }
         }
+    }
+
+    /**
+     * A quarantine entry's parts: the entry (kept once, however often its provider sends it), and for
+     * an {@code unmapped} one the drift count of its provider event, counted only when the entry is new.
+     *
+     * @return the index of the entry's own part
+     */
+    private int addQuarantine(QuarantineEntry q, List<Journal.Part> parts) {
+        if (!"unmapped".equals(q.reason())) {
+            parts.add(new Journal.Part(null, List.of(quarantine(q))));
+            return parts.size() - 1;
+        }
+        ReceivedPayload r = q.received();
+        String name = q.providerEvent() == null ? "" : cut(q.providerEvent());
+        String id = r.provider() + " " + name;
+        parts.add(new Journal.Part(new Journal.Op(insertUnmapped, s -> {
+            s.setString(1, id);
+            s.setString(2, r.provider());
+            s.setString(3, name);
+            s.setTimestamp(4, Columns.timestamp(r.receivedAt()));
+            s.setTimestamp(5, Columns.timestamp(r.receivedAt()));
+            keyAgain(s, 6, id);
+        }), List.of()));
+        parts.add(new Journal.Part(quarantine(q), List.of(new Journal.Op(
+                "UPDATE tributary_unmapped SET seen = seen + 1, last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END WHERE id = ?", s -> {
+                    s.setTimestamp(1, Columns.timestamp(r.receivedAt()));
+                    s.setTimestamp(2, Columns.timestamp(r.receivedAt()));
+                    s.setString(3, id);
+                }))));
+        return parts.size() - 1;
+    }
+
+    /**
+     * Each provider event seen unmapped: how often, first and last seen, and when it was announced
+     * ({@code null}: not yet); most seen first.
+     */
+    public List<UnmappedEvent> unmapped() {
+        return jdbc.query("SELECT id, provider, provider_event, seen, first_seen, last_seen, announced_at FROM tributary_unmapped"
+                + " ORDER BY seen DESC, provider, provider_event", (rs, n) -> unmappedEvent(rs));
+    }
+
+    /** Provider events seen unmapped and not announced yet, oldest first. */
+    public List<UnmappedEvent> unannounced(int limit) {
+        return jdbc.query("SELECT id, provider, provider_event, seen, first_seen, last_seen, announced_at FROM tributary_unmapped"
+                + " WHERE announced_at IS NULL ORDER BY first_seen FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", (rs, n) -> unmappedEvent(rs));
+    }
+
+    /** The statement that marks a provider event's first unmapped sighting announced, for the transaction that announces it. */
+    public Journal.Op announced(String unmappedId, Instant at) {
+        return new Journal.Op("UPDATE tributary_unmapped SET announced_at = ? WHERE id = ? AND announced_at IS NULL", s -> {
+            s.setTimestamp(1, Columns.timestamp(at));
+            s.setString(2, unmappedId);
+        });
+    }
+
+    /** A payload as kept, with its provider event name and when it arrived. */
+    public record KeptPayload(String providerEvent, String body, Instant receivedAt) {
+    }
+
+    /**
+     * The latest payloads of a provider, accepted ones and quarantined ones, newest first: at most
+     * {@code limit} of each.
+     */
+    public List<KeptPayload> latestPayloads(String provider, int limit) {
+        int n = Math.max(1, limit);
+        List<KeptPayload> out = new ArrayList<>(jdbc.query("SELECT provider_event, payload, recorded_at FROM "
+                + dialect.through("tributary_event", "tributary_event_provider") + " WHERE provider = ?"
+                + " ORDER BY recorded_at DESC, id DESC FETCH FIRST " + n + " ROWS ONLY",
+                (rs, i) -> new KeptPayload(rs.getString(1), rs.getString(2), Columns.instant(rs.getTimestamp(3))), provider));
+        out.addAll(jdbc.query("SELECT provider_event, payload, received_at FROM tributary_quarantine WHERE provider = ?"
+                + " ORDER BY received_at DESC FETCH FIRST " + n + " ROWS ONLY",
+                (rs, i) -> new KeptPayload(rs.getString(1), rs.getString(2), Columns.instant(rs.getTimestamp(3))), provider));
+        return out;
+    }
+
+    /** Marks a sighting announced on its own (its announcement was stored by another member's pass). */
+    public void markAnnounced(String unmappedId, Instant at) {
+        journal.write(List.of(announced(unmappedId, at)));
+    }
+
+    private static UnmappedEvent unmappedEvent(ResultSet rs) throws SQLException {
+        Timestamp announced = rs.getTimestamp("announced_at");
+        return new UnmappedEvent(rs.getString("id"), rs.getString("provider"), rs.getString("provider_event"), rs.getLong("seen"),
+                Columns.instant(rs.getTimestamp("first_seen")), Columns.instant(rs.getTimestamp("last_seen")),
+                announced == null ? null : Columns.instant(announced));
     }
 
     private Journal.Op insert(StoredEvent stored) {
@@ -283,7 +378,9 @@ public final class EventStore {
 
     /** Keeps a payload that did not map (the first time its id is seen); returns once it is committed. */
     public void save(QuarantineEntry entry) {
-        journal.write(List.of(quarantine(entry)));
+        List<Journal.Part> parts = new ArrayList<>();
+        addQuarantine(entry, parts);
+        journal.await(journal.submitAll(parts));
     }
 
     private Journal.Op quarantine(QuarantineEntry q) {

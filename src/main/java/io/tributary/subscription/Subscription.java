@@ -43,11 +43,19 @@ public record Subscription(String id, String url, List<String> types, List<Strin
                 && (tenants.isEmpty() || tenants.contains(event.path("tenant").asText()));
     }
 
+    /**
+     * Tributary's own events ({@code tributary.*}) only where the types name them: a subscription to
+     * every type was made for the providers' events, and does not get them unasked.
+     */
     private boolean matchesType(String type) {
+        boolean own = type.startsWith("tributary.");
         if (types.isEmpty()) {
-            return true;
+            return !own;
         }
         for (String pattern : types) {
+            if (own && !pattern.startsWith("tributary.")) {
+                continue;
+            }
             if (pattern.equals("*") || pattern.equals(type)
                     || (pattern.endsWith(".*") && type.startsWith(pattern.substring(0, pattern.length() - 1)))) {
                 return true;

@@ -272,6 +272,60 @@ class DeliveryTest {
     }
 
     @Test
+    void operationalEventsTellPausesAndExhaustedDeliveriesToTheSubscriptionsThatAskForThem() {
+        TestReceiver ops = receiver();
+        subscribe("{\"url\":\"%s\",\"types\":[\"tributary.subscription.paused\",\"tributary.delivery.exhausted\"]}".formatted(ops.url()));
+        TestReceiver everything = receiver();
+        String catchAll = subscribe("{\"url\":\"%s\",\"providers\":[\"tributary\"]}".formatted(everything.url())).get("id").asText();
+
+        String goneTenant = tenant();
+        String gone = subscribe("{\"url\":\"%s\",\"tenants\":[\"%s\"]}".formatted(receiver().answering(n -> Reply.of(410)).url(), goneTenant))
+                .get("id").asText();
+        postClick(goneTenant);
+        String failingTenant = tenant();
+        String failing = subscribe("{\"url\":\"%s\",\"tenants\":[\"%s\"]}".formatted(receiver().answering(n -> Reply.of(503)).url(),
+                failingTenant)).get("id").asText();
+        String id = postClick(failingTenant);
+
+        await().atMost(WAIT).until(() -> about(ops, gone).size() == 1 && about(ops, failing).size() == 1);
+        JsonNode paused = about(ops, gone).get(0);
+        assertThat(paused.get("type").asText()).isEqualTo("tributary.subscription.paused");
+        assertThat(paused.get("source").asText()).isEqualTo("/tributary");
+        assertThat(paused.at("/data/reason").asText()).isEqualTo("gone");
+        JsonNode exhausted = about(ops, failing).get(0);
+        assertThat(exhausted.get("type").asText()).isEqualTo("tributary.delivery.exhausted");
+        assertThat(exhausted.at("/data/event").asText()).isEqualTo(EventKeys.of("mailstand", "demo", id));
+        assertThat(exhausted.at("/data/eventType").asText()).isEqualTo("message.clicked");
+        assertThat(exhausted.at("/data/attempts").asInt()).isEqualTo(4);
+        assertThat(exhausted.at("/data/reason").asText()).isEqualTo("HTTP 503");
+        assertThat(client.get("/api/v1/events/" + exhausted.get("id").asText()).json().at("/event/type").asText())
+                .as("stored like any event").isEqualTo("tributary.delivery.exhausted");
+
+        client.post("/api/v1/subscriptions/" + failing + "/pause", "");
+        await().atMost(WAIT).until(() -> about(ops, failing).size() == 2);
+        assertThat(about(ops, failing).get(1).at("/data/reason").asText()).isEqualTo("manual");
+        client.post("/api/v1/subscriptions/" + failing + "/pause", "");
+        assertThat(everything.received()).as("a subscription to every type does not get them unasked").isEmpty();
+        client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.base() + "/api/v1/subscriptions/" + catchAll)).DELETE());
+    }
+
+    /** The operational events a receiver got about one subscription, in order. */
+    private static List<JsonNode> about(TestReceiver receiver, String subscriptionId) {
+        List<JsonNode> out = new ArrayList<>();
+        for (Received r : receiver.received()) {
+            try {
+                JsonNode event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.bodyText());
+                if (subscriptionId.equals(event.path("subject").asText())) {
+                    out.add(event);
+                }
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
+    }
+
+    @Test
     void goneSubscriberIsPausedAndItsEventIsKept() {
         TestReceiver receiver = receiver().answering(n -> Reply.of(410));
         String tenant = tenant();
