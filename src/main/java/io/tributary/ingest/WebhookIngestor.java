@@ -158,8 +158,9 @@ public final class WebhookIngestor {
     private List<Normalization> normalize(Source source, ReceivedPayload received, ObjectNode payload) {
         EventContext context = new EventContext(received.provider(), received.sourceId(), source.tenant(), received.eventKey(),
                 payload, received.receivedAt());
-        return tracing.inSpan("tributary.mapping", () -> normalizer.normalizeAll(context)).stream()
-                .map(result -> bound(source, result)).toList();
+        List<Normalization> results = tracing.inSpan("tributary.mapping", () -> normalizer.normalizeAll(context));
+        normalizer.shadow(context, results);
+        return results.stream().map(result -> bound(source, result)).toList();
     }
 
     private static Batch.Item item(Normalization result, ReceivedPayload received) {

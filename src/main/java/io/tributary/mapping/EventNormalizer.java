@@ -13,6 +13,12 @@ import io.tributary.mapping.Normalization.Quarantined;
 import io.tributary.mapping.Normalization.Reason;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -37,6 +43,53 @@ public final class EventNormalizer {
 
     public EventNormalizer(MappingRegistry mappings, CanonicalEventValidator validator) {
         this(() -> mappings, validator);
+    }
+
+    /**
+     * A mapping beside a provider's live one: it runs in shadow on the live traffic, and its report
+     * says what it would change.
+     */
+    public record Candidate(String provider, String text, String version, EventNormalizer normalizer, ShadowReport live) {
+    }
+
+    /** Live payloads waiting for their shadow run at most; more are not shadowed (the report counts what was). */
+    private static final int SHADOW_QUEUE = 1000;
+    private final ConcurrentMap<String, Candidate> candidates = new ConcurrentHashMap<>();
+    private final ExecutorService shadows = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(SHADOW_QUEUE), run -> {
+        Thread thread = new Thread(run, "tributary-shadow");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        return thread;
+    }, new ThreadPoolExecutor.DiscardPolicy());
+
+    /**
+     * Loads a candidate for a provider (replacing its earlier one, and that one's report).
+     *
+     * @throws IllegalStateException when the text does not parse
+     */
+    public Candidate propose(String provider, String text) {
+        Candidate candidate = new Candidate(provider, text, MappingVersion.of(text), trying(provider, text), new ShadowReport());
+        candidates.put(provider, candidate);
+        return candidate;
+    }
+
+    public java.util.Optional<Candidate> candidate(String provider) {
+        return java.util.Optional.ofNullable(candidates.get(provider));
+    }
+
+    public void discard(String provider) {
+        candidates.remove(provider);
+    }
+
+    /**
+     * Runs the provider's candidate, if it has one, on a payload the live mapping took, off the
+     * request's thread: the webhook never waits for a shadow, and a full queue skips it.
+     */
+    public void shadow(EventContext ctx, List<Normalization> live) {
+        Candidate candidate = candidates.get(ctx.provider());
+        if (candidate != null) {
+            shadows.execute(() -> candidate.live().add("live", live, candidate.normalizer().normalizeAll(ctx)));
+        }
     }
 
     public boolean knows(String provider) {

@@ -31,13 +31,20 @@ class MappingConfiguration {
     }
 
     @Bean
-    EventNormalizer eventNormalizer(MappingProperties properties, JsonataBudget budget) {
+    EventNormalizer eventNormalizer(MappingProperties properties, JsonataBudget budget,
+                                    org.springframework.beans.factory.ObjectProvider<MappingOverrides> overrides) {
         List<String> locations = new ArrayList<>(List.of("classpath*:mappings"));
         if (properties.location() != null && !properties.location().isBlank()) {
             locations.add(properties.location());
         }
         return new EventNormalizer(() -> {
             MappingRegistry registry = MappingRegistry.load(budget, locations.toArray(String[]::new));
+            MappingOverrides promoted = overrides.getIfAvailable();
+            if (promoted != null) {
+                for (var live : promoted.live().entrySet()) {
+                    registry = registry.with(live.getKey(), live.getValue());
+                }
+            }
             log.info("mappings loaded for providers {}", registry.providers());
             return registry;
         }, new CanonicalEventValidator());

@@ -225,6 +225,37 @@ public final class EventStore {
         return out;
     }
 
+    /**
+     * A kept raw payload, to run through a mapping again: under the key of its event or of its
+     * quarantine entry.
+     *
+     * @param quarantined whether it is in the quarantine (else it is an accepted event's)
+     */
+    public record StoredPayload(String key, boolean quarantined, ReceivedPayload received) {
+    }
+
+    /**
+     * The raw payloads of a provider received in {@code [from, to)} (either may be null), accepted
+     * events' and quarantined ones', oldest first, at most {@code limit} of each.
+     */
+    public List<StoredPayload> payloads(String provider, Instant from, Instant to, int limit) {
+        Instant since = from == null ? Instant.EPOCH : from;
+        Instant until = to == null ? Instant.parse("9999-01-01T00:00:00Z") : to;
+        int n = Math.max(1, limit);
+        List<StoredPayload> out = new ArrayList<>(jdbc.query("SELECT id, source_id, event_key, recorded_at, payload FROM "
+                + dialect.through("tributary_event", "tributary_event_provider")
+                + " WHERE provider = ? AND recorded_at >= ? AND recorded_at < ? ORDER BY recorded_at, id FETCH FIRST " + n + " ROWS ONLY",
+                (rs, i) -> new StoredPayload(rs.getString(1), false, new ReceivedPayload(provider, rs.getString(2), rs.getString(3),
+                        Columns.instant(rs.getTimestamp(4)), Map.of(), rs.getString(5))),
+                provider, Columns.timestamp(since), Columns.timestamp(until)));
+        out.addAll(jdbc.query("SELECT id, source_id, event_key, received_at, payload FROM tributary_quarantine"
+                + " WHERE provider = ? AND received_at >= ? AND received_at < ? ORDER BY received_at, id FETCH FIRST " + n + " ROWS ONLY",
+                (rs, i) -> new StoredPayload(rs.getString(1), true, new ReceivedPayload(provider, rs.getString(2), rs.getString(3),
+                        Columns.instant(rs.getTimestamp(4)), Map.of(), rs.getString(5))),
+                provider, Columns.timestamp(since), Columns.timestamp(until)));
+        return out;
+    }
+
     /** Marks a sighting announced on its own (its announcement was stored by another member's pass). */
     public void markAnnounced(String unmappedId, Instant at) {
         journal.write(List.of(announced(unmappedId, at)));
