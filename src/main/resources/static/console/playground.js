@@ -15,6 +15,7 @@ async function loadProvider() {
     select.appendChild(new Option(name, name));
   }
   markEdited();
+  await loadVersions();
   const handed = sessionStorage.getItem('tributary.playground');
   if (handed) {
     // a quarantined payload, handed over by the quarantine page (never through the URL)
@@ -89,6 +90,72 @@ async function tryIt() {
   document.body.dataset.tried = String(Number(document.body.dataset.tried || 0) + 1);
 }
 
+const CHANGES = ['UNCHANGED', 'CHANGED', 'ADDED', 'REMOVED', 'QUARANTINED', 'RELEASED'];
+
+function provider() {
+  return encodeURIComponent(document.getElementById('provider').value);
+}
+
+/** The live version, the candidate and its shadow on live traffic, and every change with who and when. */
+async function loadVersions() {
+  const state = await (await api('/api/v1/mappings/' + provider() + '/versions')).json();
+  document.getElementById('live-version').textContent = 'live ' + state.liveVersion;
+  document.getElementById('candidate-line').textContent = state.candidateVersion
+      ? 'Candidate ' + state.candidateVersion + ': on live traffic so far, ' + summary(state.shadowOnLiveTraffic)
+      : 'No candidate.';
+  fill('changes', state.changes, [
+    (row, c) => cell(row, c.at),
+    (row, c) => cell(row, c.action),
+    (row, c) => cell(row, c.version),
+    (row, c) => cell(row, c.previous),
+    (row, c) => cell(row, c.actor),
+  ]);
+}
+
+function summary(report) {
+  return report.payloads + ' payload(s): ' + CHANGES.map(c => report.events[c] + ' ' + c.toLowerCase()).join(', ');
+}
+
+function showShadow(title, report) {
+  document.getElementById('shadow-box').hidden = false;
+  document.getElementById('shadow-title').textContent = title + ': ' + report.payloads + ' payload(s)';
+  fill('shadow-counts', [report], CHANGES.map(c => (row, r) => cell(row, r.events[c])));
+  const examples = [];
+  for (const change of CHANGES) {
+    for (const e of (report.examples[change] || [])) {
+      examples.push(Object.assign({change}, e));
+    }
+  }
+  fill('shadow-examples', examples, [
+    (row, e) => cell(row, e.change.toLowerCase()),
+    (row, e) => cell(row, e.payload),
+    (row, e) => cell(row, e.providerEvent),
+    (row, e) => cell(row, e.reason ? e.reason
+        : e.differences.map(d => d.path + ': ' + JSON.stringify(d.expected) + ' → ' + JSON.stringify(d.actual)).join('\n')),
+  ]);
+}
+
+/** Calls a versions action; its problem, if any, shown; the versions shown again. */
+async function act(path, method, body) {
+  const response = await api('/api/v1/mappings/' + provider() + path,
+      {method, headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});
+  document.getElementById('versions-error').textContent = response.ok ? '' : (await response.json()).detail;
+  if (response.ok && path !== '/candidate') {
+    const view = await (await api('/api/v1/mappings/' + provider())).json();
+    liveMapping = view.mapping;
+    document.getElementById('mapping').value = liveMapping;
+    markEdited();
+  }
+  await loadVersions();
+  document.body.dataset.versioned = String(Number(document.body.dataset.versioned || 0) + 1);
+  return response;
+}
+
+function instant(id) {
+  const value = document.getElementById(id).value;
+  return value ? new Date(value).toISOString() : null;
+}
+
 consolePage(async () => {
   const providers = (await (await api('/api/v1/mappings')).json()).providers;
   const select = document.getElementById('provider');
@@ -110,6 +177,23 @@ consolePage(async () => {
   document.getElementById('playground').addEventListener('submit', async event => {
     event.preventDefault();
     await tryIt();
+  });
+  const actor = () => ({actor: document.getElementById('actor').value || null});
+  document.getElementById('propose').addEventListener('click', () =>
+      act('/candidate', 'PUT', Object.assign(actor(), {mapping: document.getElementById('mapping').value})));
+  document.getElementById('discard').addEventListener('click', () => act('/candidate', 'DELETE', actor()));
+  document.getElementById('promote').addEventListener('click', () => act('/promote', 'POST', actor()));
+  document.getElementById('rollback').addEventListener('click', () => act('/rollback', 'POST', actor()));
+  document.getElementById('shadow-form').addEventListener('submit', async event => {
+    event.preventDefault();
+    const response = await api('/api/v1/mappings/' + provider() + '/candidate/shadow', {method: 'POST',
+      headers: {'Content-Type': 'application/json'}, body: JSON.stringify({from: instant('shadow-from'), to: instant('shadow-to')})});
+    const r = await response.json();
+    document.getElementById('versions-error').textContent = response.ok ? '' : r.detail;
+    if (response.ok) {
+      showShadow('Over kept payloads', r);
+    }
+    document.body.dataset.shadowed = String(Number(document.body.dataset.shadowed || 0) + 1);
   });
   await loadProvider();
 });

@@ -242,12 +242,23 @@ class ConsoleBrowserTest {
         assertThat(browser.findElement(By.id("edited")).getText()).contains("not live");
         screenshot("playground");
 
-        Files.createDirectories(mappings.resolve("acme"));
-        Files.writeString(mappings.resolve("acme/mapping.jsonata"), fixed);
+        // Load it as a candidate, see in a shadow run over the kept payloads that it releases this one, promote it.
+        browser.findElement(By.id("actor")).sendKeys("carol");
+        browser.findElement(By.id("propose")).click();
+        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-versioned", "1"));
+        assertThat(browser.findElement(By.id("candidate-line")).getText()).startsWith("Candidate ");
+        browser.findElement(By.id("shadow")).click();
+        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-shadowed", "1"));
+        assertThat(browser.findElement(By.id("shadow-examples")).getText()).contains("released", "/api/v1/quarantine/" + key);
+        screenshot("playground-shadow");
+        browser.findElement(By.id("promote")).click();
+        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-versioned", "2"));
+        assertThat(browser.findElement(By.id("changes")).getText()).contains("promote", "carol (console)");
+        assertThat(browser.findElement(By.id("edited")).getText()).isEqualTo("(live)");
+        screenshot("playground-promoted");
+
         browser.findElement(By.linkText("Quarantine")).click();
         loaded(wait);
-        browser.findElement(By.id("reload")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reloaded"), "Reloaded"));
         wait.until(d -> {
             d.findElement(group).findElement(By.cssSelector("button.replay-all")).click();
             return true;
