@@ -29,7 +29,17 @@ public record Delivery(String id, String eventId, String subscriptionId, Deliver
      * @param filterPending its subscription's filter is still to be run
      */
     static Delivery pending(String eventId, String subscriptionId, boolean held, boolean filterPending, Instant now) {
-        return new Delivery(idOf(eventId, subscriptionId), eventId, subscriptionId, DeliveryStatus.PENDING, held, now, now, 0,
+        return pending(eventId, subscriptionId, 1, held, filterPending, now);
+    }
+
+    /**
+     * A new delivery of a revision of its event: its own id ({@code <event>/<subscription>~r<revision>}),
+     * its own attempts and dead letter; the webhook-id it is sent with is its event's key, as for every
+     * revision.
+     */
+    static Delivery pending(String eventId, String subscriptionId, int revision, boolean held, boolean filterPending, Instant now) {
+        String id = idOf(eventId, subscriptionId) + (revision > 1 ? "~r" + revision : "");
+        return new Delivery(id, eventId, subscriptionId, DeliveryStatus.PENDING, held, now, now, 0,
                 held ? 0 : 1, filterPending);
     }
 

@@ -121,7 +121,19 @@ public final class DeliveryDispatcher {
         return plan(eventKey, event, List.of(new SubscriptionRegistry.Match(subscription, false)));
     }
 
+    /**
+     * The deliveries of a new revision of a kept event (a re-normalizing replay changed it), to the
+     * subscriptions that take it as it is now; each a delivery of its own, sent under the event's key.
+     */
+    public Companions planRevision(String eventKey, ObjectNode event, int revision) {
+        return plan(eventKey, event, registry.matching(event), revision);
+    }
+
     private Companions plan(String eventKey, ObjectNode event, List<SubscriptionRegistry.Match> matches) {
+        return plan(eventKey, event, matches, 1);
+    }
+
+    private Companions plan(String eventKey, ObjectNode event, List<SubscriptionRegistry.Match> matches, int revision) {
         String eventId = eventKey;
         Instant now = clock.instant();
         if (matches.isEmpty()) {
@@ -129,7 +141,7 @@ public final class DeliveryDispatcher {
         }
         List<Delivery> planned = new ArrayList<>(matches.size());
         for (SubscriptionRegistry.Match m : matches) {
-            planned.add(Delivery.pending(eventId, m.subscription().id(), m.subscription().paused(), m.filterPending(), now));
+            planned.add(Delivery.pending(eventId, m.subscription().id(), revision, m.subscription().paused(), m.filterPending(), now));
         }
         List<Delivery> active = planned.stream().filter(d -> !d.held()).toList();
         TraceContext trace = tracing.current();

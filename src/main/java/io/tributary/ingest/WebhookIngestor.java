@@ -213,7 +213,7 @@ public final class WebhookIngestor {
      * from configuration only. (An id unfit to be sent on, with a control character or over 256
      * characters, is refused by the canonical schema: quarantined as {@code invalid}.)
      */
-    static Normalization bound(Source source, Normalization result) {
+    public static Normalization bound(Source source, Normalization result) {
         if (!(result instanceof Normalized n)) {
             return result;
         }

@@ -43,6 +43,12 @@ class LifecycleConfiguration {
     }
 
     @Bean
+    Renormalizations renormalizations(EventStore store, EventNormalizer normalizer, io.tributary.delivery.DeliveryDispatcher dispatcher,
+                                      SourceProperties sources, ObjectMapper json) {
+        return new Renormalizations(store, normalizer, dispatcher, sources, json, Clock.systemUTC());
+    }
+
+    @Bean
     MappingLifecycle mappingLifecycle(MappingVersions versions, EventNormalizer normalizer, EventStore store, SourceProperties sources,
                                       ObjectMapper json) {
         return new MappingLifecycle(versions, normalizer, store, sources, json, Clock.systemUTC());

@@ -50,6 +50,8 @@ public final class EventStore {
     /** The longest value kept in an indexed copy of a payload field; the canonical event has it whole. */
     static final int INDEXED = 200;
 
+    private static final Instant FAR = Instant.parse("9999-01-01T00:00:00Z");
+
     private final JdbcTemplate jdbc;
     private final Journal journal;
     private final SqlDialect dialect;
@@ -254,6 +256,65 @@ public final class EventStore {
                         Columns.instant(rs.getTimestamp(4)), Map.of(), rs.getString(5))),
                 provider, Columns.timestamp(since), Columns.timestamp(until)));
         return out;
+    }
+
+    /** An accepted event as kept: its key, its canonical event and the payload it came from. */
+    public record KeptEvent(String key, ObjectNode event, ReceivedPayload received) {
+    }
+
+    /** How many events of a provider were received in {@code [from, to)}. */
+    public long countEvents(String provider, Instant from, Instant to) {
+        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM " + dialect.through("tributary_event", "tributary_event_provider")
+                + " WHERE provider = ? AND recorded_at >= ? AND recorded_at < ?", Long.class, provider,
+                Columns.timestamp(from == null ? Instant.EPOCH : from), Columns.timestamp(to == null ? FAR : to));
+        return n == null ? 0 : n;
+    }
+
+    /**
+     * A page of a provider's events received in {@code [from, to)}, oldest first, after the event
+     * {@code (afterAt, afterKey)} (both null for the first page).
+     */
+    public List<KeptEvent> eventPage(String provider, Instant from, Instant to, Instant afterAt, String afterKey, int limit) {
+        Instant since = from == null ? Instant.EPOCH : from;
+        String after = afterAt == null ? "" : " AND (recorded_at > ? OR (recorded_at = ? AND id > ?))";
+        List<Object> args = new ArrayList<>(List.of(provider, Columns.timestamp(since), Columns.timestamp(to == null ? FAR : to)));
+        if (afterAt != null) {
+            args.addAll(List.of(Columns.timestamp(afterAt), Columns.timestamp(afterAt), afterKey));
+        }
+        return jdbc.query("SELECT id, source_id, event_key, recorded_at, payload, canonical FROM "
+                + dialect.through("tributary_event", "tributary_event_provider")
+                + " WHERE provider = ? AND recorded_at >= ? AND recorded_at < ?" + after
+                + " ORDER BY recorded_at, id FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY",
+                (rs, i) -> new KeptEvent(rs.getString(1), (ObjectNode) read(rs.getString(6)), new ReceivedPayload(provider, rs.getString(2),
+                        rs.getString(3), Columns.instant(rs.getTimestamp(4)), Map.of(), rs.getString(5))), args.toArray());
+    }
+
+    /**
+     * The statement that replaces a kept event's canonical form by a new revision, only if it is still
+     * {@code was} (a concurrent revision wins, and this one changes no row): for the transaction that
+     * also plans its deliveries, as its insert-if-new.
+     */
+    public Journal.Op revise(String key, ObjectNode was, ObjectNode revised) {
+        String before = was.toString();
+        String after = revised.toString();
+        return new Journal.Op("UPDATE tributary_event SET canonical = ?, type = ?, subject = ?, tenant = ?, provider_event = ?, event_time = ?"
+                + " WHERE id = ? AND canonical = ?", s -> {
+                    s.setString(1, after);
+                    s.setString(2, cut(revised.path("type").asText()));
+                    s.setString(3, cut(text(revised, "subject")));
+                    s.setString(4, cut(text(revised, "tenant")));
+                    s.setString(5, cut(text(revised, "providerevent")));
+                    s.setTimestamp(6, Columns.timestamp(time(text(revised, "time"))));
+                    s.setString(7, key);
+                    s.setString(8, before);
+                });
+    }
+
+    /** Stores a revision with what goes with it (its deliveries); whether it replaced the kept one. */
+    public boolean saveRevision(String key, ObjectNode was, ObjectNode revised, Companions with) {
+        Journal.Outcome[] outcome = journal.await(journal.submitAll(List.of(new Journal.Part(revise(key, was, revised), with.ops()))));
+        with.committed().accept(outcome[0].fresh());
+        return outcome[0].fresh();
     }
 
     /** Marks a sighting announced on its own (its announcement was stored by another member's pass). */

@@ -102,6 +102,28 @@ class EventStoreTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void aRevisionReplacesTheKeptEventOnlyIfNoOtherCameFirst(String name, DataSource db) throws Exception {
+        JdbcTemplate jdbc = new JdbcTemplate(db);
+        try (Journal journal = new Journal(db, new SimpleMeterRegistry(), Duration.ofSeconds(30))) {
+            EventStore store = new EventStore(jdbc, journal, SqlDialect.of(db), JSON);
+            String key = "r-" + java.util.UUID.randomUUID();
+            ObjectNode first = JSON.createObjectNode().put("id", key).put("type", "contact.created").put("subject", "Ann");
+            store.saveNew(new StoredEvent(key, first, new ReceivedPayload("acme", "demo", null, Instant.now(), Map.of(), "{}")), Companions.NONE);
+            ObjectNode second = first.deepCopy().put("subject", "ANN").put("revision", 2);
+            java.util.List<Boolean> told = new java.util.ArrayList<>();
+
+            assertThat(store.saveRevision(key, first, second, new Companions(List.of(), told::add))).isTrue();
+            assertThat(store.event(key).orElseThrow().event().get("revision").asInt()).isEqualTo(2);
+            assertThat(jdbc.queryForObject("SELECT subject FROM tributary_event WHERE id = ?", String.class, key)).isEqualTo("ANN");
+            ObjectNode stale = first.deepCopy().put("subject", "Anne").put("revision", 2);
+            assertThat(store.saveRevision(key, first, stale, new Companions(List.of(), told::add))).as("revised meanwhile").isFalse();
+            assertThat(told).containsExactly(true, false);
+            assertThat(store.eventPage("acme", null, null, null, null, 10)).extracting(EventStore.KeptEvent::key).contains(key);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void eventsAreSearchedOnTheirColumnsNewestFirstAPageAtATime(String name, DataSource db) throws Exception {
         JdbcTemplate jdbc = new JdbcTemplate(db);
         try (Journal journal = new Journal(db, new SimpleMeterRegistry(), Duration.ofSeconds(30))) {
