@@ -156,6 +156,31 @@ function instant(id) {
   return value ? new Date(value).toISOString() : null;
 }
 
+let replaying = null;
+
+/** Shows a replay's progress until it ends; cancel stops it between two payloads. */
+async function followReplay(id) {
+  replaying = id;
+  document.getElementById('replay-cancel').disabled = false;
+  for (;;) {
+    const p = await (await api('/api/v1/replays/' + encodeURIComponent(id))).json();
+    document.getElementById('replay-status').textContent = (p.dryRun ? 'Dry run ' : 'Replay ') + p.status + ': '
+        + p.processed + ' of ' + p.total + ' processed, ' + p.revised + (p.dryRun ? ' would be revised, ' : ' revised, ')
+        + p.unchanged + ' unchanged, ' + p.quarantined + ' not made now, ' + p.failed + ' failed';
+    fill('replay-examples', p.examples, [
+      (row, e) => cell(row, e.key),
+      (row, e) => cell(row, e.revision),
+      (row, e) => cell(row, e.differences.map(d => d.path + ': ' + JSON.stringify(d.expected) + ' → ' + JSON.stringify(d.actual)).join('\n')),
+    ]);
+    if (p.status !== 'running') {
+      document.getElementById('replay-cancel').disabled = true;
+      document.body.dataset.replayed = p.status;
+      return;
+    }
+    await new Promise(resolve => setTimeout(resolve, 500));
+  }
+}
+
 consolePage(async () => {
   const providers = (await (await api('/api/v1/mappings')).json()).providers;
   const select = document.getElementById('provider');
@@ -195,5 +220,20 @@ consolePage(async () => {
     }
     document.body.dataset.shadowed = String(Number(document.body.dataset.shadowed || 0) + 1);
   });
+  document.getElementById('replay-form').addEventListener('submit', async event => {
+    event.preventDefault();
+    const response = await api('/api/v1/replays', {method: 'POST', headers: {'Content-Type': 'application/json'},
+      body: JSON.stringify({provider: document.getElementById('provider').value, from: instant('replay-from'),
+        to: instant('replay-to'), dryRun: document.getElementById('replay-dry').checked,
+        actor: document.getElementById('actor').value || null})});
+    const r = await response.json();
+    if (!response.ok) {
+      document.getElementById('replay-status').textContent = r.detail;
+      return;
+    }
+    await followReplay(r.id);
+  });
+  document.getElementById('replay-cancel').addEventListener('click', () =>
+      api('/api/v1/replays/' + encodeURIComponent(replaying) + '/cancel', {method: 'POST'}));
   await loadProvider();
 });

@@ -270,6 +270,15 @@ class ConsoleBrowserTest {
         assertThat(api.get("/api/v1/events/" + key, "Authorization", "Bearer " + TOKEN).json().at("/event/type").asText())
                 .isEqualTo("contact.updated");
         assertThat(api.get("/api/v1/quarantine/" + key, "Authorization", "Bearer " + TOKEN).status()).isEqualTo(404);
+
+        // The kept payloads through the live mapping again, as a dry run: the replayed event is as the mapping makes it now.
+        browser.get(url("/console/playground.html?provider=acme"));
+        loaded(wait);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("live-version"), "live "));
+        browser.findElement(By.id("replay-start")).click();
+        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-replayed", "done"));
+        assertThat(browser.findElement(By.id("replay-status")).getText()).startsWith("Dry run done: ").contains(" 0 would be revised");
+        screenshot("playground-replay");
     }
 
     @Test
