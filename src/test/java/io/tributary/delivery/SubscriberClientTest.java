@@ -193,7 +193,9 @@ class SubscriberClientTest {
             await().atMost(WAIT).until(sent::isDone);
             assertThat(sent.join().status()).isEqualTo(200);
             assertThat(subscriber.received()).hasSize(1);
-            assertThat(proxy.received()).isEmpty();
+            // Only this client's request counts: another context's OpenTelemetry exporter, exporting while the
+            // JVM-wide proxy is set, may well go through it.
+            assertThat(proxy.received()).noneMatch(r -> !String.valueOf(r.header("user-agent")).startsWith("OTel-"));
         } finally {
             ProxySelector.setDefault(before);
             for (int i = 0; i < properties.length; i++) {
