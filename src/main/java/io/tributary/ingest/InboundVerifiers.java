@@ -1,12 +1,12 @@
 package io.tributary.ingest;
 
 import io.tributary.ingest.SourceProperties.Auth;
+import io.tributary.system.Hmac;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +14,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /** The inbound authentication schemes, built from a source's {@code auth} configuration. */
 final class InboundVerifiers {
@@ -173,7 +171,7 @@ final class InboundVerifiers {
             }
             boolean ok = false;
             for (byte[] secret : secrets) {
-                ok |= MessageDigest.isEqual(mac(algorithm, secret, request.body()), signature);
+                ok |= MessageDigest.isEqual(Hmac.of(algorithm, secret, request.body()), signature);
             }
             return ok;
         };
@@ -225,7 +223,7 @@ final class InboundVerifiers {
             if (!withinTolerance(seconds, now, tolerance)) {
                 return false;
             }
-            byte[] signed = concat((id + "." + seconds + ".").getBytes(StandardCharsets.UTF_8), request.body());
+            byte[] signed = Hmac.concat((id + "." + seconds + ".").getBytes(StandardCharsets.UTF_8), request.body());
             boolean ok = false;
             for (String entry : signatures.trim().split("\\s+")) {
                 if (!entry.startsWith("v1,")) {
@@ -238,7 +236,7 @@ final class InboundVerifiers {
                     continue;
                 }
                 for (byte[] key : keys) {
-                    ok |= MessageDigest.isEqual(mac("HmacSHA256", key, signed), given);
+                    ok |= MessageDigest.isEqual(Hmac.of("HmacSHA256", key, signed), given);
                 }
             }
             return ok;
@@ -282,23 +280,6 @@ final class InboundVerifiers {
             ok |= MessageDigest.isEqual(given, candidate);
         }
         return ok;
-    }
-
-    private static byte[] mac(String algorithm, byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance(algorithm);
-            mac.init(new SecretKeySpec(key, algorithm));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] all = new byte[a.length + b.length];
-        System.arraycopy(a, 0, all, 0, a.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tributary.tools;
 
+import io.tributary.system.Hmac;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -8,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -16,8 +16,6 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * {@code send}: posts a sample body to a running Tributary exactly as its provider would, signed or
@@ -43,7 +41,7 @@ final class SendSample {
         return switch (type) {
             case "none" -> new Signed(Map.of(), null);
             case "dailydraft-signature" -> new Signed(Map.of("X-DailyDraft-Signature",
-                    "sha256=" + HexFormat.of().formatHex(mac("HmacSHA256", secret.getBytes(StandardCharsets.UTF_8), body))), null);
+                    "sha256=" + HexFormat.of().formatHex(Hmac.of("HmacSHA256", secret.getBytes(StandardCharsets.UTF_8), body))), null);
             case "hmac" -> {
                 String algorithm = switch (auth.getOrDefault("algorithm", "SHA-256").toUpperCase(Locale.ROOT).replace("-", "")) {
                     case "SHA256" -> "HmacSHA256";
@@ -51,7 +49,7 @@ final class SendSample {
                     case "SHA512" -> "HmacSHA512";
                     default -> throw new IllegalArgumentException("--algorithm is SHA-256, SHA-1 or SHA-512");
                 };
-                byte[] mac = mac(algorithm, secret.getBytes(StandardCharsets.UTF_8), body);
+                byte[] mac = Hmac.of(algorithm, secret.getBytes(StandardCharsets.UTF_8), body);
                 String encoded = "base64".equalsIgnoreCase(auth.get("encoding")) ? Base64.getEncoder().encodeToString(mac)
                         : HexFormat.of().formatHex(mac);
                 yield new Signed(Map.of(auth.getOrDefault("header", "X-Signature"), auth.getOrDefault("prefix", "") + encoded), null);
@@ -62,8 +60,8 @@ final class SendSample {
                 }
                 String id = auth.getOrDefault("id", "msg_" + UUID.randomUUID());
                 long seconds = now.getEpochSecond();
-                byte[] signed = concat((id + "." + seconds + ".").getBytes(StandardCharsets.UTF_8), body);
-                byte[] mac = mac("HmacSHA256", Base64.getDecoder().decode(secret.substring("whsec_".length())), signed);
+                byte[] signed = Hmac.concat((id + "." + seconds + ".").getBytes(StandardCharsets.UTF_8), body);
+                byte[] mac = Hmac.of("HmacSHA256", Base64.getDecoder().decode(secret.substring("whsec_".length())), signed);
                 yield new Signed(Map.of("webhook-id", id, "webhook-timestamp", Long.toString(seconds),
                         "webhook-signature", "v1," + Base64.getEncoder().encodeToString(mac)), null);
             }
@@ -94,22 +92,5 @@ final class SendSample {
         out.println("HTTP " + answer.statusCode());
         out.println(answer.body());
         return answer.statusCode() / 100 == 2 ? 0 : 1;
-    }
-
-    private static byte[] mac(String algorithm, byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance(algorithm);
-            mac.init(new SecretKeySpec(key, algorithm));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] all = new byte[a.length + b.length];
-        System.arraycopy(a, 0, all, 0, a.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
     }
 }
