@@ -34,6 +34,18 @@ public record SourceProperties(Map<String, Source> sources) {
      * @param allowedIpPresets named published ranges ({@code dailydraft}) added to {@code allowedIps}
      * @param rateLimit  requests per second accepted from this source (a burst of as many); 0: no limit
      */
+    /**
+     * The context a kept payload is normalized again in, as it arrived: its provider, source, event key
+     * and receive time, and its source's tenant as configured now (none if the source is gone).
+     */
+    public io.tributary.canonical.EventContext arrivalOf(io.tributary.store.ReceivedPayload received,
+                                                         com.fasterxml.jackson.databind.node.ObjectNode payload) {
+        Source source = sources.get(received.sourceId());
+        String eventKey = received.eventKey() == null || received.eventKey().isBlank() ? null : received.eventKey();
+        return new io.tributary.canonical.EventContext(received.provider(), received.sourceId(), source == null ? null : source.tenant(),
+                eventKey, payload, received.receivedAt());
+    }
+
     public record Source(List<String> provider, String tenant, String tenantFrom, Auth auth, List<String> allowedIps,
                          List<String> allowedIpPresets, Integer rateLimit) {
 

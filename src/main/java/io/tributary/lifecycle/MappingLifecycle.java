@@ -38,7 +38,7 @@ public final class MappingLifecycle {
     private final MappingVersions versions;
     private final EventNormalizer normalizer;
     private final EventStore store;
-    private final Map<String, SourceProperties.Source> sources;
+    private final SourceProperties sources;
     private final ObjectMapper json;
     private final Clock clock;
 
@@ -47,7 +47,7 @@ public final class MappingLifecycle {
         this.versions = versions;
         this.normalizer = normalizer;
         this.store = store;
-        this.sources = sources.sources();
+        this.sources = sources;
         this.json = json;
         this.clock = clock;
     }
@@ -159,10 +159,7 @@ public final class MappingLifecycle {
             if (!(payload instanceof ObjectNode object)) {
                 continue;
             }
-            SourceProperties.Source source = sources.get(kept.received().sourceId());
-            String eventKey = kept.received().eventKey() == null || kept.received().eventKey().isBlank() ? null : kept.received().eventKey();
-            EventContext ctx = new EventContext(provider, kept.received().sourceId(), source == null ? null : source.tenant(), eventKey,
-                    object, kept.received().receivedAt());
+            EventContext ctx = sources.arrivalOf(kept.received(), object);
             List<Normalization> live = normalizer.normalizeAll(ctx);
             report.add((kept.quarantined() ? "/api/v1/quarantine/" : "/api/v1/events/") + kept.key(), live,
                     candidate.normalizer().normalizeAll(ctx));

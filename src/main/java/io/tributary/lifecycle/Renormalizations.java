@@ -123,10 +123,8 @@ public final class Renormalizations {
                 failed.incrementAndGet();
                 return;
             }
-            SourceProperties.Source source = sources.get(kept.received().sourceId());
-            String eventKey = kept.received().eventKey() == null || kept.received().eventKey().isBlank() ? null : kept.received().eventKey();
-            EventContext ctx = new EventContext(provider, kept.received().sourceId(), source == null ? null : source.tenant(), eventKey,
-                    object, kept.received().receivedAt());
+            EventContext ctx = sources.arrivalOf(kept.received(), object);
+            SourceProperties.Source source = sources.sources().get(kept.received().sourceId());
             // the payload may make several events (a batch item, a mapping's array): this one is the one kept under this key
             Optional<Normalization> now = normalizer.normalizeAll(ctx).stream()
                     .filter(r -> EventKeys.of(provider, kept.received().sourceId(), r.id()).equals(kept.key())).findFirst();
@@ -162,7 +160,7 @@ public final class Renormalizations {
     private final EventStore store;
     private final EventNormalizer normalizer;
     private final DeliveryDispatcher dispatcher;
-    private final Map<String, SourceProperties.Source> sources;
+    private final SourceProperties sources;
     private final ObjectMapper json;
     private final Clock clock;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
@@ -177,7 +175,7 @@ public final class Renormalizations {
         this.store = store;
         this.normalizer = normalizer;
         this.dispatcher = dispatcher;
-        this.sources = sources.sources();
+        this.sources = sources;
         this.json = json;
         this.clock = clock;
     }
