@@ -78,13 +78,17 @@ public final class LoadBenchmark {
             jfr = List.of("-XX:StartFlightRecording=filename=" + Path.of("target/benchmarks/tributary.jfr").toAbsolutePath() + ",settings=profile");
         }
         Process app = start(BuiltJar.path(), port, 5701, work, jfr);
+        int plainPort = BuiltJar.freePort();
+        Process plainApp = startPlain(plainPort, work);
         StringBuilder report = new StringBuilder();
         LoadGenerator load = new LoadGenerator(port, CONNECTIONS);
+        LoadGenerator plainLoad = new LoadGenerator(plainPort, CONNECTIONS);
         Duration phase = Duration.ofSeconds(SECONDS);
         Duration warmUp = Duration.ofSeconds(WARM_UP_SECONDS);
         try {
             String base = "http://127.0.0.1:" + port;
             waitUntilUp(base);
+            waitUntilPlainUp(plainPort);
             report.append("| measurement | value |\n|---|---|\n");
 
             // Warm-up: both paths in turns until the JIT has compiled both (a cold bare endpoint ran at a
@@ -98,6 +102,7 @@ public final class LoadBenchmark {
                     || (jitShare > 0.1 && System.nanoTime() - started < 2 * warmUp.toNanos())) {
                 long jit0 = threadTicks(app.pid()).getOrDefault("JIT", 0L);
                 long t0 = System.nanoTime();
+                plainLoad.closedLoop(PlainEndpoint.PATH, Duration.ofSeconds(5), () -> payload("bench"), id -> { });
                 load.closedLoop(BARE, Duration.ofSeconds(5), () -> payload("bench"), id -> { });
                 load.closedLoop(WEBHOOK, Duration.ofSeconds(5), () -> payload("bench"), id -> { });
                 jitShare = (threadTicks(app.pid()).getOrDefault("JIT", 0L) - jit0) * 10_000_000.0 / (System.nanoTime() - t0);
@@ -107,20 +112,26 @@ public final class LoadBenchmark {
             Duration half = phase.dividedBy(2);
             // The CPU the Tributary process spends per request (its user + system time over what it
             // answered): what an event costs, steadier on this shared machine than the rates are.
+            LoadGenerator.Outcome plain = plainLoad.closedLoop(PlainEndpoint.PATH, half, () -> payload("bench"), id -> { });
             long cpu0 = cpuTicks(app.pid());
             LoadGenerator.Outcome bare = load.closedLoop(BARE, half, () -> payload("bench"), id -> { });
             long cpu1 = cpuTicks(app.pid());
             LoadGenerator.Outcome full = load.closedLoop(WEBHOOK, half, () -> payload("bench"), id -> { });
             long cpu2 = cpuTicks(app.pid());
+            plain = plain.plus(plainLoad.closedLoop(PlainEndpoint.PATH, half, () -> payload("bench"), id -> { }));
+            long cpu2b = cpuTicks(app.pid());
             bare = bare.plus(load.closedLoop(BARE, half, () -> payload("bench"), id -> { }));
             long cpu3 = cpuTicks(app.pid());
             full = full.plus(load.closedLoop(WEBHOOK, half, () -> payload("bench"), id -> { }));
             long cpu4 = cpuTicks(app.pid());
-            row(report, "bare endpoint (same stack): requests/s", "%.0f", bare.acceptedPerSecond());
+            row(report, "plain Spring MVC endpoint (same Boot and Tomcat, own JVM): requests/s", "%.0f", plain.acceptedPerSecond());
+            row(report, "Camel platform-http bare route (in Tributary's JVM): requests/s", "%.0f", bare.acceptedPerSecond());
             row(report, "Tributary: durably accepted events/s (no subscriber)", "%.0f", full.acceptedPerSecond());
-            row(report, "ratio to the bare endpoint", "%.0f %%", 100 * full.acceptedPerSecond() / bare.acceptedPerSecond());
+            row(report, "ratio to the plain endpoint (the target: at least 0.5)", "%.2f", full.acceptedPerSecond() / plain.acceptedPerSecond());
+            row(report, "ratio to the Camel bare route", "%.2f", full.acceptedPerSecond() / bare.acceptedPerSecond());
+            latencyRows(report, "plain endpoint at full speed", plain.latencyUs());
             row(report, "process CPU per request, full speed: bare / Tributary", "%s",
-                    micros(cpu1 - cpu0 + cpu3 - cpu2, bare.accepted()) + " / " + micros(cpu2 - cpu1 + cpu4 - cpu3, full.accepted()));
+                    micros(cpu1 - cpu0 + cpu3 - cpu2b, bare.accepted()) + " / " + micros(cpu2 - cpu1 + cpu4 - cpu3, full.accepted()));
             row(report, "ledger, no subscriber: posted = accepted + rejected", "%s", ledger(full));
             latencyRows(report, "Tributary at full speed", full.latencyUs());
 
@@ -187,6 +198,7 @@ public final class LoadBenchmark {
             }
             row(report, "peak resident memory of the Tributary process", "%s", peakRss(app.pid()));
         } finally {
+            plainApp.destroy();
             stop(app, work);
             subscribers.forEach(TestReceiver::close);
         }
@@ -219,6 +231,36 @@ public final class LoadBenchmark {
                 "--camel.main.routes-include-pattern=classpath:routes/*.camel.yaml,file:src/test/resources/bench/bare.camel.yaml",
                 "--logging.level.root=WARN"));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("app.log").toFile()).start();
+    }
+
+    /**
+     * Starts {@link PlainEndpoint} in a JVM of its own, with Tributary's heap and flags, on this
+     * benchmark's classpath; its output goes to {@code work/plain.log}.
+     */
+    static Process startPlain(int port, Path work) throws IOException {
+        List<String> command = new ArrayList<>(List.of(BuiltJar.javaBin(), "-Xmx2g"));
+        command.addAll(jvmFlags("bench.jvm-args", RECOMMENDED_JVM_FLAGS));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), PlainEndpoint.class.getName(),
+                "--server.port=" + port, "--logging.level.root=WARN"));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("plain.log").toFile()).start();
+    }
+
+    private static void waitUntilPlainUp(int port) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (int i = 0; i < 120; i++) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + PlainEndpoint.PATH))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 202) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
+        }
+        throw new IllegalStateException("the plain endpoint did not start");
     }
 
     /** JVM flags given in a system property, space-separated; none when it is blank. */
