@@ -33,12 +33,24 @@ class HttpConfiguration {
         return new DirectPlatformHttpEngine(Integer.parseInt(environment.getProperty("server.port", "8080")));
     }
 
+    /**
+     * No tracer unless {@code management.tracing.enabled}. That property only turns Spring Boot's
+     * exporters off: its OpenTelemetry tracer went on making a span for every request and step and
+     * handing each to a batch processor with nowhere to send it. This no-op tracer takes its place,
+     * so off is off.
+     */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "management.tracing.enabled", havingValue = "false")
+    Tracer noTracer() {
+        return Tracer.NOOP;
+    }
+
     /** Spans and traceparent when management.tracing.enabled (Spring Boot then makes a tracer); off otherwise. */
     @Bean
     Tracing tracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
         Tracer t = tracer.getIfAvailable();
         Propagator p = propagator.getIfAvailable();
-        return t == null || p == null ? Tracing.OFF : new Tracing(t, p);
+        return t == null || t == Tracer.NOOP || p == null ? Tracing.OFF : new Tracing(t, p);
     }
 
     /** Last of the filters: everything before it (readiness, body limits, HTTP metrics) sees the request first. */
