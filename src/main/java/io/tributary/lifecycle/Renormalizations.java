@@ -141,7 +141,7 @@ public final class Renormalizations {
             int revision = kept.event().path("revision").asInt(1) + 1;
             fresh.put("recordedtime", kept.event().path("recordedtime").asText());
             fresh.put("revision", revision);
-            if (!dryRun && !store.saveRevision(kept.key(), kept.event(), fresh, dispatcher.planRevision(kept.key(), fresh, revision))) {
+            if (!dryRun && !store.saveRevision(kept.key(), kept.stored(), fresh, dispatcher.planRevision(kept.key(), fresh, revision))) {
                 failed.incrementAndGet(); // revised meanwhile by another replay: that one stands
                 return;
             }

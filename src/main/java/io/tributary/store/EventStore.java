@@ -258,8 +258,11 @@ public final class EventStore {
         return out;
     }
 
-    /** An accepted event as kept: its key, its canonical event and the payload it came from. */
-    public record KeptEvent(String key, ObjectNode event, ReceivedPayload received) {
+    /**
+     * An accepted event as kept: its key, its canonical event (and that event's text exactly as stored,
+     * which a revision replaces only if it is still there) and the payload it came from.
+     */
+    public record KeptEvent(String key, ObjectNode event, String stored, ReceivedPayload received) {
     }
 
     /** How many events of a provider were received in {@code [from, to)}. */
@@ -285,17 +288,18 @@ public final class EventStore {
                 + dialect.through("tributary_event", "tributary_event_provider")
                 + " WHERE provider = ? AND recorded_at >= ? AND recorded_at < ?" + after
                 + " ORDER BY recorded_at, id FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY",
-                (rs, i) -> new KeptEvent(rs.getString(1), (ObjectNode) read(rs.getString(6)), new ReceivedPayload(provider, rs.getString(2),
+                (rs, i) -> new KeptEvent(rs.getString(1), (ObjectNode) read(rs.getString(6)), rs.getString(6), new ReceivedPayload(provider, rs.getString(2),
                         rs.getString(3), Columns.instant(rs.getTimestamp(4)), Map.of(), rs.getString(5))), args.toArray());
     }
 
     /**
-     * The statement that replaces a kept event's canonical form by a new revision, only if it is still
-     * {@code was} (a concurrent revision wins, and this one changes no row): for the transaction that
-     * also plans its deliveries, as its insert-if-new.
+     * The statement that replaces a kept event's canonical form by a new revision, only if its stored
+     * text is still {@code was} (a concurrent revision wins, and this one changes no row): for the
+     * transaction that also plans its deliveries, as its insert-if-new. The text as read, not the event
+     * written out again, which need not match it to the character (numbers, escapes).
      */
-    public Journal.Op revise(String key, ObjectNode was, ObjectNode revised) {
-        String before = was.toString();
+    public Journal.Op revise(String key, String was, ObjectNode revised) {
+        String before = was;
         String after = revised.toString();
         return new Journal.Op("UPDATE tributary_event SET canonical = ?, type = ?, subject = ?, tenant = ?, provider_event = ?, event_time = ?"
                 + " WHERE id = ? AND canonical = ?", s -> {
@@ -311,7 +315,7 @@ public final class EventStore {
     }
 
     /** Stores a revision with what goes with it (its deliveries); whether it replaced the kept one. */
-    public boolean saveRevision(String key, ObjectNode was, ObjectNode revised, Companions with) {
+    public boolean saveRevision(String key, String was, ObjectNode revised, Companions with) {
         Journal.Outcome[] outcome = journal.await(journal.submitAll(List.of(new Journal.Part(revise(key, was, revised), with.ops()))));
         with.committed().accept(outcome[0].fresh());
         return outcome[0].fresh();

@@ -107,18 +107,21 @@ class EventStoreTest {
         try (Journal journal = new Journal(db, new SimpleMeterRegistry(), Duration.ofSeconds(30))) {
             EventStore store = new EventStore(jdbc, journal, SqlDialect.of(db), JSON);
             String key = "r-" + java.util.UUID.randomUUID();
-            ObjectNode first = JSON.createObjectNode().put("id", key).put("type", "contact.created").put("subject", "Ann");
+            // a number that does not write out again as it was stored (1.10 is 1.1 to Jackson)
+            ObjectNode first = JSON.createObjectNode().put("id", key).put("type", "contact.created").put("subject", "Ann")
+                    .put("amount", new java.math.BigDecimal("1.10"));
             store.saveNew(new StoredEvent(key, first, new ReceivedPayload("acme", "demo", null, Instant.now(), Map.of(), "{}")), Companions.NONE);
             ObjectNode second = first.deepCopy().put("subject", "ANN").put("revision", 2);
             java.util.List<Boolean> told = new java.util.ArrayList<>();
 
-            assertThat(store.saveRevision(key, first, second, new Companions(List.of(), told::add))).isTrue();
+            String stored = store.eventPage("acme", null, null, null, null, 1000).stream().filter(k -> k.key().equals(key))
+                    .findFirst().orElseThrow().stored();
+            assertThat(store.saveRevision(key, stored, second, new Companions(List.of(), told::add))).isTrue();
             assertThat(store.event(key).orElseThrow().event().get("revision").asInt()).isEqualTo(2);
             assertThat(jdbc.queryForObject("SELECT subject FROM tributary_event WHERE id = ?", String.class, key)).isEqualTo("ANN");
             ObjectNode stale = first.deepCopy().put("subject", "Anne").put("revision", 2);
-            assertThat(store.saveRevision(key, first, stale, new Companions(List.of(), told::add))).as("revised meanwhile").isFalse();
+            assertThat(store.saveRevision(key, stored, stale, new Companions(List.of(), told::add))).as("revised meanwhile").isFalse();
             assertThat(told).containsExactly(true, false);
-            assertThat(store.eventPage("acme", null, null, null, null, 10)).extracting(EventStore.KeptEvent::key).contains(key);
         }
     }
 
@@ -244,7 +247,7 @@ class EventStoreTest {
                     new ActivityCount(minute, "dailystory", "message.clicked", 1),
                     new ActivityCount(minute.plusSeconds(60), "mailstand", "message.clicked", 1));
             assertThat(store.activity(minute.plusSeconds(60), 3600)).containsExactly(
-                    new ActivityCount(minute.truncatedTo(ChronoUnit.HOURS), "mailstand", "message.clicked", 1));
+                    new ActivityCount(minute.plusSeconds(60).truncatedTo(ChronoUnit.HOURS), "mailstand", "message.clicked", 1));
         }
     }
 }
