@@ -27,10 +27,7 @@ class MappingLifecycleController {
         this.lifecycle = lifecycle;
     }
 
-    /**
-     * Who asks: {@code actor} as the request names it (a person, a deploy job), else {@code admin},
-     * with how the request authenticated (the API token or a console session).
-     */
+    /** Who asks, as {@link Actors#who} records it. */
     record Actor(String actor) {
     }
 
@@ -54,7 +51,7 @@ class MappingLifecycleController {
     @PutMapping("/api/v1/mappings/{provider}/candidate")
     @ResponseStatus(HttpStatus.CREATED)
     CandidateView propose(@PathVariable String provider, @RequestBody CandidateRequest request, HttpServletRequest http) {
-        var candidate = lifecycle.propose(provider, request.mapping(), who(request.actor(), http));
+        var candidate = lifecycle.propose(provider, request.mapping(), Actors.who(request.actor(), http));
         return new CandidateView(provider, candidate.version(), candidate.live().view());
     }
 
@@ -70,7 +67,7 @@ class MappingLifecycleController {
     @DeleteMapping("/api/v1/mappings/{provider}/candidate")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void discard(@PathVariable String provider, @RequestBody(required = false) Actor actor, HttpServletRequest http) {
-        lifecycle.discard(provider, who(actor == null ? null : actor.actor(), http));
+        lifecycle.discard(provider, Actors.who(actor == null ? null : actor.actor(), http));
     }
 
     @PostMapping("/api/v1/mappings/{provider}/candidate/shadow")
@@ -81,19 +78,11 @@ class MappingLifecycleController {
 
     @PostMapping("/api/v1/mappings/{provider}/promote")
     MappingLifecycle.State promote(@PathVariable String provider, @RequestBody(required = false) Actor actor, HttpServletRequest http) {
-        return lifecycle.promote(provider, who(actor == null ? null : actor.actor(), http));
+        return lifecycle.promote(provider, Actors.who(actor == null ? null : actor.actor(), http));
     }
 
     @PostMapping("/api/v1/mappings/{provider}/rollback")
     MappingLifecycle.State rollback(@PathVariable String provider, @RequestBody(required = false) Actor actor, HttpServletRequest http) {
-        return lifecycle.rollback(provider, who(actor == null ? null : actor.actor(), http));
-    }
-
-    private static String who(String actor, HttpServletRequest http) {
-        String name = actor == null || actor.isBlank() ? "admin" : actor.strip().replaceAll("\\p{Cntrl}", "");
-        if (name.length() > 100) {
-            name = name.substring(0, 100);
-        }
-        return name + (http.getSession(false) != null ? " (console)" : " (API)");
+        return lifecycle.rollback(provider, Actors.who(actor == null ? null : actor.actor(), http));
     }
 }

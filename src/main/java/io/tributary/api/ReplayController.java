@@ -41,9 +41,8 @@ class ReplayController {
         if (request.provider() == null || request.provider().isBlank()) {
             throw ProblemException.invalidField("provider", "name the provider whose kept payloads to replay.");
         }
-        String actor = request.actor() == null || request.actor().isBlank() ? "admin" : request.actor().strip();
         return replays.start(request.provider(), request.from(), request.to(), Boolean.TRUE.equals(request.dryRun()),
-                (actor.length() > 100 ? actor.substring(0, 100) : actor) + (http.getSession(false) != null ? " (console)" : " (API)"));
+                Actors.who(request.actor(), http));
     }
 
     @GetMapping("/api/v1/replays")
