@@ -124,12 +124,7 @@ class SubscriptionController {
 
     @PostMapping("/api/v1/subscriptions/{id}/pause")
     SubscriptionView pause(@PathVariable String id) {
-        boolean was = subscriptions.get(id).paused();
-        Subscription paused = subscriptions.pause(id, "manual");
-        if (!was) {
-            operational.paused(id, "manual");
-        }
-        return view(paused, false);
+        return view(operational.pause(id, "manual"), false);
     }
 
     /**

@@ -88,13 +88,13 @@ class DeliveryConfiguration {
 
     @Bean
     DeliveryWorker deliveryWorker(DeliveryStore store, EventStore events, InFlight inFlight, SubscriptionRegistry registry,
-                                  Subscriptions subscriptions, SubscriberClient subscriberClient, DeliveryMetrics metrics,
+                                  SubscriberClient subscriberClient, DeliveryMetrics metrics,
                                   DeliveryFailures failures, DeliveryProperties properties, ObjectMapper json,
                                   ObjectProvider<BuildProperties> build, HazelcastInstance hazelcast, Tracing tracing,
                                   OperationalEvents operational) {
         BuildProperties info = build.getIfAvailable();
         String userAgent = "Tributary/" + (info == null ? "dev" : info.getVersion());
-        return new DeliveryWorker(store, events, inFlight, registry, subscriptions,
+        return new DeliveryWorker(store, events, inFlight, registry,
                 new OutboundRequests(json, userAgent), subscriberClient,
                 new SubscriberLanes(properties.maxInFlight()), metrics, failures, properties, member(hazelcast),
                 filterThreads(), tracing, Clock.systemUTC(), operational);
@@ -120,8 +120,9 @@ class DeliveryConfiguration {
     }
 
     @Bean
-    OperationalEvents operationalEvents(EventStore store, DeliveryDispatcher dispatcher, ObjectMapper json) {
-        return new OperationalEvents(store, dispatcher, json, Clock.systemUTC());
+    OperationalEvents operationalEvents(EventStore store, DeliveryDispatcher dispatcher, Subscriptions subscriptions,
+                                        ObjectMapper json) {
+        return new OperationalEvents(store, dispatcher, subscriptions, json, Clock.systemUTC());
     }
 
     /** The delivery route's {@code retryWhile}. */

@@ -6,7 +6,6 @@ import io.micrometer.tracing.TraceContext;
 import io.tributary.store.EventStore;
 import io.tributary.subscription.Subscription;
 import io.tributary.subscription.SubscriptionRegistry;
-import io.tributary.subscription.Subscriptions;
 import io.tributary.system.LogKeys;
 import io.tributary.system.NetworkPolicy;
 import io.tributary.system.Tracing;
@@ -50,7 +49,6 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
     private final EventStore events;
     private final InFlight inFlight;
     private final SubscriptionRegistry registry;
-    private final Subscriptions subscriptions;
     private final OutboundRequests requests;
     private final SubscriberClient http;
     /** The HTTP client's completion threads: the route goes on there once an attempt is recorded. */
@@ -71,7 +69,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
     private final OperationalEvents operational;
 
     DeliveryWorker(DeliveryStore store, EventStore events, InFlight inFlight, SubscriptionRegistry registry,
-                   Subscriptions subscriptions, OutboundRequests requests, SubscriberClient http, SubscriberLanes lanes,
+                   OutboundRequests requests, SubscriberClient http, SubscriberLanes lanes,
                    DeliveryMetrics metrics, DeliveryFailures failures, DeliveryProperties properties,
                    String member, Executor filters, Tracing tracing, Clock clock, OperationalEvents operational) {
         this.operational = operational;
@@ -79,7 +77,6 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
         this.events = events;
         this.inFlight = inFlight;
         this.registry = registry;
-        this.subscriptions = subscriptions;
         this.requests = requests;
         this.http = http;
         this.completions = http.completions();
@@ -202,15 +199,6 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
         }
     }
 
-    /** Pauses the subscription, and says so ({@link OperationalEvents#paused}) if it was not paused already. */
-    private void pauseAndSay(String subscriptionId, String reason) {
-        boolean was = registry.find(subscriptionId).map(Subscription::paused).orElse(true);
-        subscriptions.pause(subscriptionId, reason);
-        if (!was) {
-            operational.paused(subscriptionId, reason);
-        }
-    }
-
     /** Decides what the attempt means, records it, and hands the exchange its next step. */
     private void settle(Exchange exchange, AsyncCallback callback, Delivery delivery, Subscription subscription, ObjectNode event,
                         Instant started, SubscriberClient.Response response, Throwable failure) {
@@ -240,7 +228,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             }
             if (status != null && status == 410) {
                 // The subscriber says the endpoint is gone for good: stop, but keep the event for a resume.
-                pauseAndSay(subscription.id(), "gone");
+                operational.pause(subscription.id(), "gone");
                 about(log.atWarn(), delivery, event).log("subscription {} answered 410 Gone: paused", subscription.id());
                 finish(callback, delivery, delivery.attempted(DeliveryStatus.PENDING, true, null),
                         new DeliveryAttempt(number, started, status, durationMs, excerpt, null, null));
@@ -249,7 +237,7 @@ final class DeliveryWorker extends AsyncProcessorSupport implements AsyncProcess
             int failed = failures.failed(subscription.id());
             boolean pause = failed >= properties.pauseAfterFailures();
             if (pause) {
-                pauseAndSay(subscription.id(), "failing");
+                operational.pause(subscription.id(), "failing");
                 about(log.atWarn(), delivery, event).log("subscription {} paused after {} consecutive failed attempts", subscription.id(), failed);
             }
             List<Duration> schedule = properties.retrySchedule();

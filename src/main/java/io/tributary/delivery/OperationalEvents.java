@@ -8,6 +8,8 @@ import io.tributary.store.ReceivedPayload;
 import io.tributary.store.StoreUnavailable;
 import io.tributary.store.StoredEvent;
 import io.tributary.store.UnmappedEvent;
+import io.tributary.subscription.Subscription;
+import io.tributary.subscription.Subscriptions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -47,10 +49,12 @@ public final class OperationalEvents {
 
     private final EventStore store;
     private final DeliveryDispatcher dispatcher;
+    private final Subscriptions subscriptions;
     private final ObjectMapper json;
     private final Clock clock;
 
-    OperationalEvents(EventStore store, DeliveryDispatcher dispatcher, ObjectMapper json, Clock clock) {
+    OperationalEvents(EventStore store, DeliveryDispatcher dispatcher, Subscriptions subscriptions, ObjectMapper json, Clock clock) {
+        this.subscriptions = subscriptions;
         this.store = store;
         this.dispatcher = dispatcher;
         this.json = json;
@@ -76,8 +80,22 @@ public final class OperationalEvents {
         }
     }
 
-    /** A subscription was paused; {@code reason}: {@code failing}, {@code gone} or {@code manual}. */
-    public void paused(String subscriptionId, String reason) {
+    /**
+     * Pauses a subscription and, if it was not paused already, says so; {@code reason}: {@code failing},
+     * {@code gone} or {@code manual}.
+     *
+     * @return the subscription as paused
+     */
+    public Subscription pause(String subscriptionId, String reason) {
+        boolean was = subscriptions.get(subscriptionId).paused();
+        Subscription paused = subscriptions.pause(subscriptionId, reason);
+        if (!was) {
+            paused(subscriptionId, reason);
+        }
+        return paused;
+    }
+
+    private void paused(String subscriptionId, String reason) {
         ObjectNode data = json.createObjectNode().put("subscription", subscriptionId).put("reason", reason);
         emit("paused-" + UUID.randomUUID(), PAUSED, subscriptionId, data);
     }
