@@ -114,7 +114,7 @@ class PlaygroundController {
 
     private TryResult run(EventNormalizer using, String provider, String body, String eventKey, boolean goldenContext) {
         MappingCheck.Context context = goldenContext
-                ? new MappingCheck.Context(SampleCases.SOURCE, SampleCases.TENANT, SampleCases.RECEIVED_AT)
+                ? MappingCheck.Context.GOLDEN
                 : new MappingCheck.Context(NormalizeController.DRY_RUN_SOURCE, null, clock.instant());
         MappingCheck.Outcome outcome = new MappingCheck(using, parser, maxBatch)
                 .run(provider, body.getBytes(StandardCharsets.UTF_8), eventKey, context);

@@ -171,6 +171,17 @@ public final class CanonicalEvents {
     }
 
     /**
+     * The event without what says when and how it was made rather than what happened:
+     * {@code recordedtime}, {@code mappingversion}, {@code revision}. Two events equal in this are the
+     * same fact (a shadow run's comparison, a replay's test for a correction).
+     */
+    public static ObjectNode withoutProvenance(ObjectNode event) {
+        ObjectNode copy = event.deepCopy();
+        copy.remove(java.util.List.of("recordedtime", "mappingversion", "revision"));
+        return copy;
+    }
+
+    /**
      * The id of an event whose provider gives none: SHA-256 over provider, tenant, provider event and
      * the payload's canonical JSON (keys sorted). A provider retry of the same delivery gets the same
      * id; the same payload in another tenant, or under another event key, does not.

@@ -3,6 +3,7 @@ package io.tributary.lifecycle;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.canonical.CanonicalEvents;
 import io.tributary.canonical.EventContext;
 import io.tributary.delivery.DeliveryDispatcher;
 import io.tributary.ingest.EventKeys;
@@ -133,7 +134,7 @@ public final class Renormalizations {
                 return;
             }
             ObjectNode fresh = ((Normalization.Normalized) (source == null ? now.get() : WebhookIngestor.bound(source, now.get()))).event();
-            List<JsonDiff.Difference> differences = JsonDiff.between(comparable(kept.event()), comparable(fresh));
+            List<JsonDiff.Difference> differences = JsonDiff.between(CanonicalEvents.withoutProvenance(kept.event()), CanonicalEvents.withoutProvenance(fresh));
             if (differences.isEmpty()) {
                 unchanged.incrementAndGet();
                 return;
@@ -178,15 +179,6 @@ public final class Renormalizations {
         this.sources = sources;
         this.json = json;
         this.clock = clock;
-    }
-
-    /** What differs between two revisions: not when Tributary received it, which mapping, or the revision itself. */
-    private static JsonNode comparable(ObjectNode event) {
-        ObjectNode copy = event.deepCopy();
-        copy.remove("recordedtime");
-        copy.remove("mappingversion");
-        copy.remove("revision");
-        return copy;
     }
 
     /** Starts a replay; jobs run one after another. */

@@ -55,7 +55,8 @@ public final class EventNormalizer {
     /** Live payloads waiting for their shadow run at most; more are not shadowed (the report counts what was). */
     private static final int SHADOW_QUEUE = 1000;
     private final ConcurrentMap<String, Candidate> candidates = new ConcurrentHashMap<>();
-    private final ExecutorService shadows = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(SHADOW_QUEUE), run -> {
+    /** One shadow thread for the process: a normalizer made for a playground try or a candidate needs none of its own. */
+    private static final ExecutorService SHADOWS = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(SHADOW_QUEUE), run -> {
         Thread thread = new Thread(run, "tributary-shadow");
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
@@ -88,7 +89,7 @@ public final class EventNormalizer {
     public void shadow(EventContext ctx, List<Normalization> live) {
         Candidate candidate = candidates.get(ctx.provider());
         if (candidate != null) {
-            shadows.execute(() -> candidate.live().add("live", live, candidate.normalizer().normalizeAll(ctx)));
+            SHADOWS.execute(() -> candidate.live().add("live", live, candidate.normalizer().normalizeAll(ctx)));
         }
     }
 

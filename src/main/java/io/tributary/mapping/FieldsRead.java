@@ -1,6 +1,7 @@
 package io.tributary.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.system.JsonPointers;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -54,7 +55,7 @@ public final class FieldsRead {
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> f = it.next();
-                walk(f.getValue(), path + "/" + f.getKey().replace("~", "~0").replace("/", "~1"), allRead && read.contains(f.getKey()), read, out);
+                walk(f.getValue(), path + "/" + JsonPointers.token(f.getKey()), allRead && read.contains(f.getKey()), read, out);
             }
         } else if (node.isArray() && !node.isEmpty()) {
             for (JsonNode item : node) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.canonical.EventContext;
+import io.tributary.canonical.SampleCases;
 import io.tributary.system.PayloadParser;
 import io.tributary.system.ProblemException;
 import java.io.IOException;
@@ -24,7 +25,14 @@ public final class MappingCheck {
 
     /** The context a sample is normalized in: its source, the source's tenant, when it was received. */
     public record Context(String sourceId, String tenant, Instant receivedAt) {
+
+        /** The golden samples' context, as their expected files were made in. */
+        public static final Context GOLDEN = new Context(SampleCases.SOURCE, SampleCases.TENANT, SampleCases.RECEIVED_AT);
     }
+
+    /** The webhook endpoint's defaults: {@code tributary.ingest.max-depth} and {@code max-batch}. */
+    private static final int MAX_DEPTH = 64;
+    private static final int MAX_BATCH = 1000;
 
     /**
      * What a body became.
@@ -70,6 +78,11 @@ public final class MappingCheck {
     private final EventNormalizer normalizer;
     private final PayloadParser parser;
     private final int maxBatch;
+
+    /** A check that parses bodies as the webhook endpoint does with its default limits. */
+    public static MappingCheck withWebhookDefaults(EventNormalizer normalizer) {
+        return new MappingCheck(normalizer, new PayloadParser(MAX_DEPTH), MAX_BATCH);
+    }
 
     /** @param maxBatch most items an array body may have, as {@code tributary.ingest.max-batch} */
     public MappingCheck(EventNormalizer normalizer, PayloadParser parser, int maxBatch) {

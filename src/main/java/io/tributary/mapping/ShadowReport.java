@@ -1,7 +1,6 @@
 package io.tributary.mapping;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.canonical.CanonicalEvents;
 import io.tributary.system.JsonDiff;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,7 +51,7 @@ public final class ShadowReport {
             Change change;
             Example example = null;
             if (l instanceof Normalization.Normalized ln && c instanceof Normalization.Normalized cn) {
-                List<JsonDiff.Difference> diff = JsonDiff.between(comparable(ln.event()), comparable(cn.event()));
+                List<JsonDiff.Difference> diff = JsonDiff.between(CanonicalEvents.withoutProvenance(ln.event()), CanonicalEvents.withoutProvenance(cn.event()));
                 change = diff.isEmpty() ? Change.UNCHANGED : Change.CHANGED;
                 example = new Example(payload, ln.event().path("providerevent").asText(null), diff, null);
             } else if (l instanceof Normalization.Normalized ln) {
@@ -61,7 +60,7 @@ public final class ShadowReport {
                         c == null ? null : ((Normalization.Quarantined) c).reason().code() + ": " + ((Normalization.Quarantined) c).detail());
             } else if (c instanceof Normalization.Normalized cn) {
                 change = l == null ? Change.ADDED : Change.RELEASED;
-                example = new Example(payload, cn.event().path("providerevent").asText(null), JsonDiff.between(null, comparable(cn.event())),
+                example = new Example(payload, cn.event().path("providerevent").asText(null), JsonDiff.between(null, CanonicalEvents.withoutProvenance(cn.event())),
                         l == null ? null : ((Normalization.Quarantined) l).reason().code());
             } else {
                 change = Change.UNCHANGED; // quarantined by both, or by neither
@@ -74,14 +73,6 @@ public final class ShadowReport {
                 }
             }
         }
-    }
-
-    /** Without what differs on every run and every version: when it was recorded, and which mapping made it. */
-    private static JsonNode comparable(ObjectNode event) {
-        ObjectNode copy = event.deepCopy();
-        copy.remove("recordedtime");
-        copy.remove("mappingversion");
-        return copy;
     }
 
     public synchronized View view() {

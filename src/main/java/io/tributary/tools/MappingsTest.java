@@ -10,7 +10,6 @@ import io.tributary.mapping.EventNormalizer;
 import io.tributary.mapping.MappingCheck;
 import io.tributary.mapping.MappingRegistry;
 import io.tributary.system.JsonDiff;
-import io.tributary.system.PayloadParser;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,12 +25,6 @@ import java.util.List;
 final class MappingsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    /** The webhook endpoint's defaults: {@code tributary.ingest.max-depth} and {@code max-batch}. */
-    private static final PayloadParser PARSER = new PayloadParser(64);
-    private static final int MAX_BATCH = 1000;
-    private static final MappingCheck.Context CONTEXT =
-            new MappingCheck.Context(SampleCases.SOURCE, SampleCases.TENANT, SampleCases.RECEIVED_AT);
-
     private MappingsTest() {
     }
 
@@ -41,7 +34,7 @@ final class MappingsTest {
      */
     static int run(Path mappings, Path samples, List<String> providers, boolean update, PrintStream out) throws IOException {
         MappingRegistry registry = MappingRegistry.load("file:" + mappings.toAbsolutePath().normalize());
-        MappingCheck check = new MappingCheck(new EventNormalizer(registry, new CanonicalEventValidator()), PARSER, MAX_BATCH);
+        MappingCheck check = MappingCheck.withWebhookDefaults(new EventNormalizer(registry, new CanonicalEventValidator()));
         int passed = 0;
         int failed = 0;
         for (SampleCase c : SampleCases.load(JSON, "file:" + samples.toAbsolutePath().normalize()).all()) {
@@ -53,7 +46,7 @@ final class MappingsTest {
                 out.println("FAIL " + c.provider() + "/" + c.name() + ": no mapping " + c.provider() + "/mapping.jsonata under " + mappings);
                 continue;
             }
-            JsonNode actual = check.run(c.provider(), c.body().getBytes(StandardCharsets.UTF_8), c.eventKey(), CONTEXT).expectedForm();
+            JsonNode actual = check.run(c.provider(), c.body().getBytes(StandardCharsets.UTF_8), c.eventKey(), MappingCheck.Context.GOLDEN).expectedForm();
             if (update) {
                 Files.writeString(samples.resolve(c.provider()).resolve(c.name() + ".expected.json"), JSON.writeValueAsString(actual) + "\n");
                 passed++;
