@@ -71,7 +71,7 @@ public final class OperationalEvents {
                 String id = "unmapped-" + hash(u.id());
                 ObjectNode event = event(id, UNMAPPED, u.provider(), u.firstSeen(), data);
                 Companions with = dispatcher.plan(id, event).with(store.announced(u.id(), clock.instant()));
-                if (!store.saveNew(new StoredEvent(id, event, received(id)), with)) {
+                if (!store.saveNew(new StoredEvent(id, event, received()), with)) {
                     store.markAnnounced(u.id(), clock.instant()); // another member's pass stored it first
                 }
             }
@@ -116,7 +116,7 @@ public final class OperationalEvents {
     private void emit(String id, String type, String subject, ObjectNode data) {
         try {
             ObjectNode event = event(id, type, subject, clock.instant(), data);
-            store.saveNew(new StoredEvent(id, event, received(id)), dispatcher.plan(id, event));
+            store.saveNew(new StoredEvent(id, event, received()), dispatcher.plan(id, event));
         } catch (RuntimeException e) {
             // the fact itself (the pause, the dead letter) is recorded; only its announcement is missed
             log.warn("operational event {} not stored: {}", type, e.getMessage());
@@ -139,7 +139,7 @@ public final class OperationalEvents {
         return event;
     }
 
-    private ReceivedPayload received(String id) {
+    private ReceivedPayload received() {
         return new ReceivedPayload("tributary", "tributary", null, clock.instant().truncatedTo(ChronoUnit.MILLIS), Map.of(), "{}");
     }
 

@@ -143,7 +143,7 @@ public final class WebhookIngestor {
                 receiveOne(exchange, results.get(0), received, source);
                 return;
             }
-            receiveBatch(exchange, results.stream().map(r -> item(r, received)).toList());
+            receiveBatch(exchange, source, results.stream().map(r -> item(r, received)).toList());
             return;
         }
         List<Batch.Item> items = new ArrayList<>();
@@ -152,7 +152,7 @@ public final class WebhookIngestor {
             ReceivedPayload received = new ReceivedPayload(provider, sourceId, key, now, headers, payload.toString());
             normalize(source, received, payload).forEach(r -> items.add(item(r, received)));
         }
-        receiveBatch(exchange, items);
+        receiveBatch(exchange, source, items);
     }
 
     private List<Normalization> normalize(Source source, ReceivedPayload received, ObjectNode payload) {
@@ -177,16 +177,15 @@ public final class WebhookIngestor {
     }
 
     /** Leaves the batch, and its events to plan deliveries for, in variables for the route's batch branch. */
-    private void receiveBatch(Exchange exchange, List<Batch.Item> items) {
+    private void receiveBatch(Exchange exchange, Source source, List<Batch.Item> items) {
         Batch.Item first = items.isEmpty() ? null : items.get(0);
-        String sourceId = exchange.getMessage().getHeader("sourceId", String.class);
         Map<String, ObjectNode> fresh = new LinkedHashMap<>();
         for (Batch.Item item : items) {
             if (item.result() instanceof Normalized n && !fresh.containsKey(item.key()) && !dedup.contains(item.key())) {
                 fresh.put(item.key(), n.event());
             }
         }
-        exchange.setVariable(BATCH, new Batch(sources.get(sourceId).tenant(), items));
+        exchange.setVariable(BATCH, new Batch(source.tenant(), items));
         exchange.setVariable(BATCH_EVENTS, fresh);
         if (first != null) {
             exchange.setVariable(RECEIVED, first.received());
@@ -251,8 +250,7 @@ public final class WebhookIngestor {
                     exchange.getVariable(SOURCE_TENANT, String.class), received));
             answer.put("status", "quarantined").put("reason", q.reason().code());
             metrics.count(received.provider(), "quarantined");
-            LogKeys.about(log.atInfo(), key, LogKeys.source(received.provider(), received.sourceId()), null)
-                    .log("quarantined {} from {}/{}: {}", key, received.provider(), received.sourceId(), q.reason().code());
+            logQuarantined(key, received, q);
         }
         respond(exchange, 202, "application/json", answer);
     }
@@ -302,8 +300,7 @@ public final class WebhookIngestor {
             if (item.result() instanceof Quarantined q && written[i] >= 0) {
                 status = "quarantined";
                 one.put("reason", q.reason().code());
-                LogKeys.about(log.atInfo(), item.key(), LogKeys.source(item.received().provider(), item.received().sourceId()), null)
-                        .log("quarantined {} from {}/{}: {}", item.key(), item.received().provider(), item.received().sourceId(), q.reason().code());
+                logQuarantined(item.key(), item.received(), q);
             } else if (written[i] >= 0 && stored[written[i]]) {
                 status = "accepted";
                 dedup.add(exchange, item.key());
@@ -314,6 +311,11 @@ public final class WebhookIngestor {
             metrics.count(item.received().provider(), status);
         }
         respond(exchange, 202, "application/json", answer);
+    }
+
+    private static void logQuarantined(String key, ReceivedPayload received, Quarantined q) {
+        LogKeys.about(log.atInfo(), key, LogKeys.source(received.provider(), received.sourceId()), null)
+                .log("quarantined {} from {}/{}: {}", key, received.provider(), received.sourceId(), q.reason().code());
     }
 
     /** Answers a provider's retry of a delivery already taken: 200, nothing stored again. */

@@ -211,9 +211,6 @@ public final class Renormalizations {
             return Optional.empty();
         }
         job.cancelled.set(true);
-        if ("running".equals(job.status) && job.total == 0 && job.processed.get() == 0) {
-            log.info("re-normalizing replay {} cancelled before it began", id);
-        }
         return Optional.of(job.progress());
     }
 }

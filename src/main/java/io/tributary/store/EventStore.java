@@ -242,7 +242,7 @@ public final class EventStore {
      */
     public List<StoredPayload> payloads(String provider, Instant from, Instant to, int limit) {
         Instant since = from == null ? Instant.EPOCH : from;
-        Instant until = to == null ? Instant.parse("9999-01-01T00:00:00Z") : to;
+        Instant until = to == null ? FAR : to;
         int n = Math.max(1, limit);
         List<StoredPayload> out = new ArrayList<>(jdbc.query("SELECT id, source_id, event_key, recorded_at, payload FROM "
                 + dialect.through("tributary_event", "tributary_event_provider")
