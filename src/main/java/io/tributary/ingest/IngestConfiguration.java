@@ -2,10 +2,6 @@ package io.tributary.ingest;
 
 import io.tributary.system.PayloadParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.hazelcast.config.EvictionConfig;
-import com.hazelcast.config.EvictionPolicy;
-import com.hazelcast.config.MapConfig;
-import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,24 +20,14 @@ import org.springframework.util.function.SingletonSupplier;
 @Configuration(proxyBeanMethods = false)
 class IngestConfiguration {
 
-    /** Hazelcast map of the provider deliveries seen within the dedup window. */
-    static final String DEDUP_MAP = io.tributary.store.DurableMaps.DEDUP;
-
     /**
-     * The dedup window, in memory only, bounded: past {@code dedup-max-entries} per member the least
-     * recently used keys are dropped. The store stays the authority on what is new, so a retry whose
-     * key was dropped is still answered {@code duplicate}; the window only answers it sooner.
+     * The dedup window, this member's memory only, bounded: past {@code dedup-max-entries} keys are
+     * dropped. The store stays the authority on what is new, so a retry whose key was dropped (or went
+     * to another member) is still answered {@code duplicate}; the window only answers it sooner.
      */
     @Bean
-    MapConfig dedupMap(IngestProperties properties) {
-        return new MapConfig(DEDUP_MAP).setBackupCount(1).setEvictionConfig(new EvictionConfig()
-                .setEvictionPolicy(EvictionPolicy.LRU).setMaxSizePolicy(MaxSizePolicy.PER_NODE)
-                .setSize(properties.dedupMaxEntries()));
-    }
-
-    @Bean
-    HazelcastDedupRepository dedupRepository(HazelcastInstance hazelcast, IngestProperties properties) {
-        return new HazelcastDedupRepository(hazelcast.getMap(DEDUP_MAP), properties.dedupWindow());
+    DedupWindow dedupRepository(IngestProperties properties) {
+        return new DedupWindow(properties.dedupWindow(), properties.dedupMaxEntries());
     }
 
     @Bean
@@ -70,14 +56,14 @@ class IngestConfiguration {
     @Bean
     WebhookIngestor webhookIngestor(SourceProperties sources, SourceGate gate, EventNormalizer normalizer,
                                     PayloadParser parser, EventStore store, MeterRegistry meters, ObjectMapper json,
-                                    Tracing tracing, HazelcastDedupRepository dedupRepository, IngestProperties properties) {
+                                    Tracing tracing, DedupWindow dedupRepository, IngestProperties properties) {
         return new WebhookIngestor(sources, gate, normalizer, parser, store, new IngestMetrics(meters), json, tracing,
                 Clock.systemUTC(), dedupRepository, properties.maxBatch());
     }
 
     @Bean
     QuarantineReplay quarantineReplay(EventStore store, EventNormalizer normalizer, PayloadParser parser,
-                                      HazelcastDedupRepository dedupRepository, SourceProperties sources) {
+                                      DedupWindow dedupRepository, SourceProperties sources) {
         return new QuarantineReplay(store, normalizer, parser, dedupRepository, sources);
     }
 

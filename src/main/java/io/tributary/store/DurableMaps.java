@@ -10,11 +10,6 @@ public final class DurableMaps {
     public static final String SUBSCRIPTIONS = "tributary-subscriptions";
     /** Consecutive failed attempts per subscription: memory only (with a backup on another member). */
     public static final String FAILURES = "tributary-subscription-failures";
-    /**
-     * Provider deliveries seen within the dedup window: memory only (with a backup on another member).
-     * After a restart the event table itself answers a provider's retry as a duplicate.
-     */
-    public static final String DEDUP = "tributary-dedup";
     /** The last refused webhook requests (a ring buffer, memory only). */
     public static final String REJECTIONS = "tributary-rejections";
 

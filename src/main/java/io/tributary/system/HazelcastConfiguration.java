@@ -16,8 +16,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The embedded Hazelcast member that holds what is shared and in flight (the dedup window,
- * subscriptions, failure runs) and tells who is in the cluster; the database is the record. With no
+ * The embedded Hazelcast member that holds what is shared and in flight (subscriptions, failure
+ * runs) and tells who is in the cluster; the database is the record. With no
  * {@code tributary.cluster.members} it stands alone on loopback; with a member list it joins those
  * members over TCP, on the one interface it is told. Multicast is always off: a webhook gateway must
  * not join whatever cluster happens to share its network.

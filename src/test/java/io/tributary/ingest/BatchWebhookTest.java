@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.hazelcast.core.HazelcastInstance;
 import io.tributary.TestReceiver;
 import io.tributary.TributaryTest;
 import io.tributary.WebhookClient;
@@ -26,7 +25,7 @@ class BatchWebhookTest {
     @LocalServerPort
     int port;
     @Autowired
-    HazelcastInstance hazelcast;
+    DedupWindow dedup;
 
     private static String open(String id, String tenant) {
         return "{\"id\":\"" + id + "\",\"type\":\"open\",\"workspace_id\":\"" + tenant + "\",\"to\":\"contact_1\",\"created_at\":1654703617}";
@@ -64,7 +63,7 @@ class BatchWebhookTest {
             Answer again = client.post("/webhooks/mailstand/demo", body);
             assertThat(again.status()).isEqualTo(202);
             assertThat(statuses(again)).as("a provider's retry of the batch").containsExactly("duplicate", "duplicate", "duplicate", "quarantined");
-            hazelcast.getMap(IngestConfiguration.DEDUP_MAP).clear(); // a restart forgot the window: the store still knows
+            dedup.clear(); // a restart forgot the window: the store still knows
             assertThat(statuses(client.post("/webhooks/mailstand/demo", body))).containsExactly("duplicate", "duplicate", "duplicate", "quarantined");
         }
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.hazelcast.core.HazelcastInstance;
 import io.tributary.TributaryTest;
 import io.tributary.WebhookClient;
 import io.tributary.WebhookClient.Answer;
@@ -27,7 +26,7 @@ class WebhookGoldenTest {
     @LocalServerPort
     int port;
     @Autowired
-    HazelcastInstance hazelcast;
+    DedupWindow dedup;
     WebhookClient client;
 
     static List<GoldenSamples.Case> cases() {
@@ -38,7 +37,7 @@ class WebhookGoldenTest {
     void forgetDeliveries() {
         client = new WebhookClient(port);
         // Samples of one provider may reuse a documented event id; each case is a fresh delivery.
-        hazelcast.getMap(IngestConfiguration.DEDUP_MAP).clear();
+        dedup.clear();
     }
 
     @ParameterizedTest(name = "{0}")
