@@ -333,27 +333,40 @@ public final class EventStore {
                 announced == null ? null : Columns.instant(announced));
     }
 
+    /**
+     * The event's row. Every value is taken out of the event here, on the caller's thread: the
+     * journal's one writer thread only binds them.
+     */
     private Journal.Op insert(StoredEvent stored) {
         ObjectNode e = stored.event();
         ReceivedPayload r = stored.received();
-        String headers = write(r.headers());
+        String id = stored.id();
+        String source = e.path("source").asText();
+        String providerEvent = cut(text(e, "providerevent"));
+        String type = cut(e.path("type").asText());
+        String tenant = cut(text(e, "tenant"));
+        String subject = cut(text(e, "subject"));
+        Timestamp time = Columns.timestamp(time(text(e, "time")));
+        Timestamp recorded = Columns.timestamp(r.receivedAt());
+        String eventKey = Columns.text(r.eventKey());
         String canonical = e.toString();
+        String headers = write(r.headers());
         return new Journal.Op(insertEvent, s -> {
-            s.setString(1, stored.id());
-            s.setString(2, e.path("source").asText());
+            s.setString(1, id);
+            s.setString(2, source);
             s.setString(3, r.provider());
             s.setString(4, r.sourceId());
-            s.setString(5, cut(text(e, "providerevent")));
-            s.setString(6, cut(e.path("type").asText()));
-            s.setString(7, cut(text(e, "tenant")));
-            s.setString(8, cut(text(e, "subject")));
-            s.setTimestamp(9, Columns.timestamp(time(text(e, "time"))));
-            s.setTimestamp(10, Columns.timestamp(r.receivedAt()));
-            s.setString(11, Columns.text(r.eventKey()));
+            s.setString(5, providerEvent);
+            s.setString(6, type);
+            s.setString(7, tenant);
+            s.setString(8, subject);
+            s.setTimestamp(9, time);
+            s.setTimestamp(10, recorded);
+            s.setString(11, eventKey);
             s.setString(12, canonical);
             s.setString(13, r.body());
             s.setString(14, headers);
-            keyAgain(s, 15, stored.id());
+            keyAgain(s, 15, id);
         });
     }
 

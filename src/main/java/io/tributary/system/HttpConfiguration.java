@@ -45,6 +45,21 @@ class HttpConfiguration {
         return Tracer.NOOP;
     }
 
+    /**
+     * No HTTP server observation for a webhook request while tracing is off: its timing is the webhook
+     * route's own Camel timer ({@code camel.route.policy}, per route) and its outcome is counted by
+     * {@code tributary.ingest.events}, so Spring's {@code http.server.requests} would only time the same
+     * request again, at about 5 % of the request thread's CPU per webhook (its key values, handlers and
+     * long-task timer; docs/benchmarks.md). With tracing on, the observation is the request's span, and
+     * stays.
+     */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "management.tracing.enabled", havingValue = "false")
+    io.micrometer.observation.ObservationPredicate noWebhookRequestObservations() {
+        return (name, context) -> !(context instanceof org.springframework.http.server.observation.ServerRequestObservationContext request
+                && request.getCarrier().getRequestURI().startsWith("/webhooks/"));
+    }
+
     /** Spans and traceparent when management.tracing.enabled (Spring Boot then makes a tracer); off otherwise. */
     @Bean
     Tracing tracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
