@@ -62,6 +62,30 @@ class MetricsDocumentedTest {
         });
     }
 
+    /**
+     * With tracing off a webhook request is timed once, by its Camel route, not a second time by Spring's
+     * HTTP server observation (issue 18: that observation was about 5 % of a webhook's request thread).
+     */
+    @Test
+    void webhookRequestsAreTimedByTheirRouteAloneWhileTracingIsOff() {
+        WebhookClient client = new WebhookClient(port);
+        client.get("/api/v1/sources"); // an API request, which the HTTP observation still times
+        double before = httpServerRequests(client.get("/actuator/prometheus").body());
+        for (int i = 0; i < 3; i++) {
+            client.post("/webhooks/mailstand/demo", "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"open\",\"to\":\"contact_1\"}");
+        }
+        String after = client.get("/actuator/prometheus").body();
+        assertThat(before).as("API requests are still observed").isPositive();
+        assertThat(httpServerRequests(after)).as("http.server.requests, but for the scrape itself").isEqualTo(before + 1);
+        assertThat(after.lines().filter(l -> l.startsWith("camel_route_policy_seconds_count") && l.contains("mailstand-webhook")))
+                .as("the webhook route's own timer").isNotEmpty();
+    }
+
+    private static double httpServerRequests(String exposition) {
+        return exposition.lines().filter(l -> l.startsWith("http_server_requests_seconds_count"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     /** The Grafana dashboard in docker/ charts only metrics that exist (those the README lists). */
     @Test
     void theDashboardChartsOnlyDocumentedMetrics() throws Exception {
