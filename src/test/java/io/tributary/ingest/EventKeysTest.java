@@ -37,4 +37,16 @@ class EventKeysTest {
         }
         assertThat(keys).isSorted();
     }
+
+    @Test
+    void theTagIsSha256OfProviderAndSourceWhetherKeptOrNot() throws Exception {
+        for (int source = 0; source < 5_000; source++) { // past the tags kept, each is computed again
+            String sourceId = "tagged-" + source;
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            String expected = java.util.HexFormat.of().formatHex(
+                    sha.digest(("mailstand\0" + sourceId).getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 6);
+            assertThat(EventKeys.of("mailstand", sourceId, "evt_1")).isEqualTo(expected + ".evt_1");
+            assertThat(EventKeys.of("mailstand", sourceId, "evt 1")).startsWith(expected + "~");
+        }
+    }
 }
