@@ -1,9 +1,6 @@
 package io.tributary.ingest;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.tributary.system.Sha256;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -28,14 +25,6 @@ public final class EventKeys {
 
     private static final Pattern READABLE = Pattern.compile("[A-Za-z0-9._~-]{1,200}");
 
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    });
-
     private EventKeys() {
     }
 
@@ -45,7 +34,7 @@ public final class EventKeys {
         if (READABLE.matcher(id).matches()) {
             return tag + "." + id;
         }
-        return tag + "~" + HexFormat.of().formatHex(SHA256.get().digest(id.getBytes(StandardCharsets.UTF_8)));
+        return tag + "~" + Sha256.hex(id, 32);
     }
 
     /** The tags of the sources seen, computed once each: every event of a source has the same (about 1 % of an event's CPU). */
@@ -57,11 +46,7 @@ public final class EventKeys {
         String name = provider + '\0' + sourceId;
         String tag = TAGS.get(name);
         if (tag == null) {
-            MessageDigest sha = SHA256.get();
-            sha.update(provider.getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            sha.update(sourceId.getBytes(StandardCharsets.UTF_8));
-            tag = HexFormat.of().formatHex(sha.digest(), 0, 6);
+            tag = Sha256.hex(name, 6);
             if (TAGS.size() < MAX_TAGS) {
                 TAGS.put(name, tag);
             }

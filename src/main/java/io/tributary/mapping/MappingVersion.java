@@ -1,9 +1,6 @@
 package io.tributary.mapping;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.tributary.system.Sha256;
 import java.util.regex.Pattern;
 
 /**
@@ -22,17 +19,9 @@ public final class MappingVersion {
     }
 
     public static String of(String text) {
-        String hash = hash(text);
+        String hash = Sha256.hex(text, 6);
         var label = LABEL.matcher(text);
         return label.find() ? label.group(1) + "+" + hash : hash;
     }
 
-    private static String hash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
