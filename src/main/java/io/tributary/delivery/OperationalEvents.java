@@ -10,13 +10,10 @@ import io.tributary.store.StoredEvent;
 import io.tributary.store.UnmappedEvent;
 import io.tributary.subscription.Subscription;
 import io.tributary.subscription.Subscriptions;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.tributary.system.Sha256;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -68,8 +65,8 @@ public final class OperationalEvents {
             for (UnmappedEvent u : store.unannounced(100)) {
                 ObjectNode data = json.createObjectNode().put("provider", u.provider()).put("providerEvent", u.providerEvent())
                         .put("firstSeen", u.firstSeen().toString());
-                String id = "unmapped-" + hash(u.id());
-                ObjectNode event = event(id, UNMAPPED, u.provider(), u.firstSeen(), data);
+                String id = "unmapped-" + Sha256.hex(u.id(), 12);
+                ObjectNode event = envelope(json, id, SOURCE, UNMAPPED, u.provider(), u.firstSeen(), clock.instant(), data);
                 Companions with = dispatcher.plan(id, event).with(store.announced(u.id(), clock.instant()));
                 if (!store.saveNew(new StoredEvent(id, event, received()), with)) {
                     store.markAnnounced(u.id(), clock.instant()); // another member's pass stored it first
@@ -110,12 +107,12 @@ public final class OperationalEvents {
         if (reason != null) {
             data.put("reason", reason);
         }
-        emit("exhausted-" + hash(delivery.id()), EXHAUSTED, delivery.subscriptionId(), data);
+        emit("exhausted-" + Sha256.hex(delivery.id(), 12), EXHAUSTED, delivery.subscriptionId(), data);
     }
 
     private void emit(String id, String type, String subject, ObjectNode data) {
         try {
-            ObjectNode event = event(id, type, subject, clock.instant(), data);
+            ObjectNode event = envelope(json, id, SOURCE, type, subject, clock.instant(), clock.instant(), data);
             store.saveNew(new StoredEvent(id, event, received()), dispatcher.plan(id, event));
         } catch (RuntimeException e) {
             // the fact itself (the pause, the dead letter) is recorded; only its announcement is missed
@@ -123,18 +120,22 @@ public final class OperationalEvents {
         }
     }
 
-    private ObjectNode event(String id, String type, String subject, Instant time, ObjectNode data) {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    /**
+     * An event Tributary makes itself (an operational event, a subscription's test event): the envelope
+     * every stored event has; {@code time} is when what it tells of happened, {@code recorded} when it was made.
+     */
+    static ObjectNode envelope(ObjectMapper json, String id, String source, String type, String subject, Instant time,
+                               Instant recorded, ObjectNode data) {
         ObjectNode event = json.createObjectNode()
                 .put("specversion", "1.0")
                 .put("id", id)
-                .put("source", SOURCE)
+                .put("source", source)
                 .put("type", type)
                 .put("subject", subject)
                 .put("time", time.truncatedTo(ChronoUnit.MILLIS).toString())
                 .put("datacontenttype", "application/json")
                 .put("provider", "tributary")
-                .put("recordedtime", now.toString());
+                .put("recordedtime", recorded.truncatedTo(ChronoUnit.MILLIS).toString());
         event.set("data", data);
         return event;
     }
@@ -143,11 +144,4 @@ public final class OperationalEvents {
         return new ReceivedPayload("tributary", "tributary", null, clock.instant().truncatedTo(ChronoUnit.MILLIS), Map.of(), "{}");
     }
 
-    private static String hash(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)), 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -42,18 +42,9 @@ public final class TestEvents {
         Subscription subscription = subscriptions.get(subscriptionId);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String id = "test_" + UUID.randomUUID();
-        ObjectNode event = json.createObjectNode()
-                .put("specversion", "1.0")
-                .put("id", id)
-                .put("source", SOURCE)
-                .put("type", TYPE)
-                .put("subject", subscription.id())
-                .put("time", now.toString())
-                .put("datacontenttype", "application/json")
-                .put("provider", "tributary")
-                .put("recordedtime", now.toString());
-        event.putObject("data").put("subscription", subscription.id())
+        ObjectNode data = json.createObjectNode().put("subscription", subscription.id())
                 .put("message", "A test event from Tributary: if this arrived with a valid signature, the subscription works.");
+        ObjectNode event = OperationalEvents.envelope(json, id, SOURCE, TYPE, subscription.id(), now, now, data);
         ReceivedPayload received = new ReceivedPayload("tributary", "console", null, now, Map.of(), event.toString());
         store.saveNew(new StoredEvent(id, event, received), dispatcher.planFor(id, event, subscription));
         return id;
