@@ -78,6 +78,12 @@ class HttpConfiguration {
         return registration;
     }
 
+    /** A request Tomcat mapped to no application (one caught by a stop) gets 503 problem+json, never Tomcat's HTML 400 or 404. */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> unmappedRequestsAnswer503() {
+        return factory -> factory.addEngineValves(new UnmappedRequestValve());
+    }
+
     /**
      * Tells the application what Tomcat knows of a request's body before anyone reads it: how much of
      * it has arrived ({@link ArrivedBody}), and how not to read the rest ({@link UnreadBody}). A

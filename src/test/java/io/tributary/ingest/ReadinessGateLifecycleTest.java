@@ -103,6 +103,10 @@ class ReadinessGateLifecycleTest {
         ConfigurableApplicationContext app = start(port);
         WebhookProbe probe = new WebhookProbe(port);
         assertThat(probe.post().status()).isEqualTo(202);
+        // A post Tomcat reads as its connector pauses is mapped to no application (and made a 400 by
+        // Tomcat): the engine's valve answers it 503 instead (UnmappedRequestValveTest).
+        assertThat(((TomcatWebServer) ((WebServerApplicationContext) app).getWebServer()).getTomcat().getEngine().getPipeline().getValves())
+                .extracting(valve -> valve.getClass().getSimpleName()).contains("UnmappedRequestValve");
 
         List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
         AtomicLong closingAt = new AtomicLong(Long.MAX_VALUE); // System.nanoTime() when close() was called
