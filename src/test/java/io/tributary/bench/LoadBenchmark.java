@@ -94,21 +94,11 @@ public final class LoadBenchmark {
             // Warm-up: both paths in turns until the JIT has compiled both (a cold bare endpoint ran at a
             // third of its warm rate, which flattered the ratio). Then both are measured in alternating
             // halves, so a drift of this machine's speed falls on both alike.
-            // The warm-up goes on past its length, up to twice it, while the JIT still takes more than
-            // a tenth of a core (on a slow hour of this machine it was a fifth of an event's CPU at 70 %).
-            long started = System.nanoTime();
-            double jitShare = 1;
-            while (System.nanoTime() - started < warmUp.toNanos()
-                    || (jitShare > 0.1 && System.nanoTime() - started < 2 * warmUp.toNanos())) {
-                long jit0 = threadTicks(app.pid()).getOrDefault("JIT", 0L);
-                long t0 = System.nanoTime();
+            row(report, "warm-up; the JIT's share of a core in its last turn", "%s", warmUp(app, warmUp, () -> {
                 plainLoad.closedLoop(PlainEndpoint.PATH, Duration.ofSeconds(5), () -> payload("bench"), id -> { });
                 load.closedLoop(BARE, Duration.ofSeconds(5), () -> payload("bench"), id -> { });
                 load.closedLoop(WEBHOOK, Duration.ofSeconds(5), () -> payload("bench"), id -> { });
-                jitShare = (threadTicks(app.pid()).getOrDefault("JIT", 0L) - jit0) * 10_000_000.0 / (System.nanoTime() - t0);
-            }
-            row(report, "warm-up; the JIT's share of a core in its last 10 s", "%s",
-                    String.format("%.0f s; %.0f %%", (System.nanoTime() - started) / 1e9, 100 * jitShare));
+            }));
             Duration half = phase.dividedBy(2);
             // The CPU the Tributary process spends per request (its user + system time over what it
             // answered): what an event costs, steadier on this shared machine than the rates are.
@@ -163,9 +153,20 @@ public final class LoadBenchmark {
                 List<TestReceiver> receiving = subscribers.subList(0, n);
                 String who = "with " + n + " subscriber" + (n == 1 ? "" : "s");
 
+                // The delivery path (the client, signing, settling) is new code for the JIT, and an
+                // ingest path with a subscriber takes branches it did not: warmed as ingest was, or the
+                // phase measures the compiler (measured: a third to a half of a core for two minutes).
+                row(report, who + ": warm-up; the JIT's share of a core in its last turn", "%s", warmUp(app, warmUp.dividedBy(2), () -> {
+                    long sent = received(receiving);
+                    LoadGenerator.Outcome turn = load.closedLoop(WEBHOOK, Duration.ofSeconds(10), () -> payload(tenant), id -> { });
+                    awaitDeliveries(receiving, sent + turn.accepted() * n, Duration.ofSeconds(300));
+                }));
+
                 // Throughput: ingest at full speed, then wait until every delivery has arrived.
                 long before = received(receiving);
                 Instant start = Instant.now();
+                long cpuRun = cpuTicks(app.pid());
+                Map<String, Long> threadsRun = threadTicks(app.pid());
                 LoadGenerator.Outcome run = load.closedLoop(WEBHOOK, phase, () -> payload(tenant), id -> { });
                 Instant ingestEnd = Instant.now();
                 long atIngestEnd = received(receiving);
@@ -176,6 +177,9 @@ public final class LoadBenchmark {
                 row(report, who + ", full speed: accepted events/s", "%.0f", run.acceptedPerSecond());
                 row(report, who + ", full speed: delivered/s (until all arrived)", "%.0f", deliveredPerSecond);
                 row(report, who + ": delivered/s once ingest stopped (the backlog's drain)", "%.0f", drainPerSecond);
+                // Until every delivery of the phase arrived: an event's whole cost, its delivery included.
+                row(report, who + ", full speed: process CPU per event, then by thread", "%s", micros(cpuTicks(app.pid()) - cpuRun, run.accepted())
+                        + "; " + byThread(threadsRun, threadTicks(app.pid()), run.accepted()));
                 row(report, who + ", full speed: ledger posted = accepted + rejected; accepted x " + n + " = delivered", "%s",
                         ledger(run, n, received(receiving) - before, drained));
 
@@ -439,6 +443,29 @@ public final class LoadBenchmark {
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .map(e -> e.getKey() + " " + micros(e.getValue(), events))
                 .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** One turn of load; may throw what the load throws. */
+    @FunctionalInterface
+    private interface Turn {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs turns of load for at least {@code least}, and on, up to twice it, while the JIT still takes
+     * more than a tenth of a core (on a slow hour of this machine it was a fifth of an event's CPU at
+     * 70 %). Returns how long it ran and the JIT's share in the last turn.
+     */
+    private static String warmUp(Process app, Duration least, Turn turn) throws Exception {
+        long started = System.nanoTime();
+        double jitShare = 1;
+        while (System.nanoTime() - started < least.toNanos() || (jitShare > 0.1 && System.nanoTime() - started < 2 * least.toNanos())) {
+            long jit0 = threadTicks(app.pid()).getOrDefault("JIT", 0L);
+            long t0 = System.nanoTime();
+            turn.run();
+            jitShare = (threadTicks(app.pid()).getOrDefault("JIT", 0L) - jit0) * 10_000_000.0 / (System.nanoTime() - t0);
+        }
+        return String.format("%.0f s; %.0f %%", (System.nanoTime() - started) / 1e9, 100 * jitShare);
     }
 
     static String micros(long ticks, long requests) {
