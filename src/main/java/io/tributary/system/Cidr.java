@@ -12,6 +12,13 @@ import java.util.List;
  */
 public record Cidr(byte[] network, int prefix) {
 
+    /**
+     * Compiled once: the webhook path checks the client's address against the trusted proxies.
+     * Declared before the ranges below, which are parsed with them.
+     */
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9a-fA-F:.%]+");
+
     /** IPv6 networks whose addresses carry an IPv4 address a gateway or the host itself would reach. */
     private static final Cidr NAT64 = parse("64:ff9b::/96");
     private static final Cidr SIX_TO_FOUR = parse("2002::/16");
@@ -107,8 +114,8 @@ public record Cidr(byte[] network, int prefix) {
     /** A literal IPv4 or IPv6 address as bytes; anything else (a host name) is refused. */
     public static byte[] literal(String text) {
         String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-        boolean ipv4 = t.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean ipv6 = t.contains(":") && t.matches("[0-9a-fA-F:.%]+");
+        boolean ipv4 = IPV4.matcher(t).matches();
+        boolean ipv6 = t.contains(":") && IPV6.matcher(t).matches();
         if (!ipv4 && !ipv6) {
             throw new IllegalArgumentException("not an IP address: " + text);
         }
