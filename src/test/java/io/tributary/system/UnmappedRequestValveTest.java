@@ -28,7 +28,8 @@ class UnmappedRequestValveTest {
     private final Request request = new Request(new Connector("HTTP/1.1"));
     private final Response response = new Response();
     private final AtomicBoolean passedOn = new AtomicBoolean();
-    private final UnmappedRequestValve valve = new UnmappedRequestValve();
+    private final AtomicBoolean stopping = new AtomicBoolean(true);
+    private final UnmappedRequestValve valve = new UnmappedRequestValve(request -> stopping.get());
 
     UnmappedRequestValveTest() {
         org.apache.coyote.Request coyoteRequest = new org.apache.coyote.Request();
@@ -79,6 +80,30 @@ class UnmappedRequestValveTest {
         JsonNode problem = new ObjectMapper().readTree(sent.toByteArray());
         assertThat(problem.path("status").asInt()).isEqualTo(503);
         assertThat(problem.path("title").asText()).isEqualTo("Service Unavailable");
+    }
+
+    @Test
+    void aRequestTomcatRefusedOnItsOwnAccountKeepsItsAnswerWhenTheServerIsNotStopping() throws Exception {
+        // An invalid URI (AdminAuthTest posts some): Tomcat mapped it to no application and answered 400.
+        stopping.set(false);
+        coyoteResponse.setStatus(400);
+        coyoteResponse.setError();
+
+        valve.invoke(request, response);
+
+        assertThat(passedOn).isTrue();
+        assertThat(coyoteResponse.getStatus()).isEqualTo(400);
+        assertThat(response.getHeader("Retry-After")).isNull();
+    }
+
+    @Test
+    void aRequestAlreadyAnsweredWithSendErrorGoesOnEvenWhileStopping() throws Exception {
+        response.sendError(400, "Invalid URI"); // suspends the response: nothing more could be written
+
+        valve.invoke(request, response);
+
+        assertThat(passedOn).isTrue();
+        assertThat(coyoteResponse.getStatus()).isEqualTo(400);
     }
 
     @Test
