@@ -233,7 +233,7 @@ class ReadinessGateLifecycleTest {
         return new SpringApplicationBuilder(TributaryApplication.class)
                 .profiles("first-run", "test")
                 .run("--server.port=" + port,
-                        "--tributary.store.url=jdbc:h2:file:" + dataDir.resolve("db-" + UUID.randomUUID()) + ";WRITE_DELAY=0",
+                        "--tributary.store.url=jdbc:h2:file:" + dataDir.resolve("db-" + UUID.randomUUID()) + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE",
                         "--camel.main.shutdown-timeout=1");
     }
 
