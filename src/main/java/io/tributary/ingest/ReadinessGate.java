@@ -26,9 +26,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class ReadinessGate extends OncePerRequestFilter {
 
-    /** Seconds a provider is asked to wait: about how long a start takes. */
-    static final int RETRY_AFTER_SECONDS = 5;
-
     private final ApplicationAvailability availability;
     private final BooleanSupplier camelStarted;
     private final ObjectMapper json;
@@ -50,11 +47,7 @@ final class ReadinessGate extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        response.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-        // The body is not read: do not keep the connection for it, and let the provider's next try open
-        // a new one, which a load balancer can send to a node that is ready.
-        response.setHeader("Connection", "close");
-        io.tributary.system.UnreadBody.mark(request);
-        Problems.write(json, request, response, 503, "Service Unavailable", "Tributary is starting or stopping; retry later.");
+        io.tributary.system.UnreadBody.mark(request); // the body is not read
+        Problems.startingOrStopping(json, request, response);
     }
 }

@@ -80,8 +80,8 @@ class HttpConfiguration {
 
     /** A request Tomcat mapped to no application (one caught by a stop) gets 503 problem+json, never Tomcat's HTML 400 or 404. */
     @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> unmappedRequestsAnswer503() {
-        return factory -> factory.addEngineValves(new UnmappedRequestValve());
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> unmappedRequestsAnswer503(com.fasterxml.jackson.databind.ObjectMapper json) {
+        return factory -> factory.addEngineValves(new UnmappedRequestValve(json));
     }
 
     /**

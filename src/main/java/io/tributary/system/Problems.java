@@ -34,6 +34,21 @@ public final class Problems {
         json.writeValue(response.getOutputStream(), of(status, title, detail, request.getRequestURI()));
     }
 
+    /** Seconds a client is asked to wait while Tributary starts or stops: about how long a start takes. */
+    public static final int RETRY_AFTER_STARTING_OR_STOPPING = 5;
+
+    /**
+     * 503 with {@code Retry-After} while Tributary starts or stops, on a connection closed after it: the
+     * body is not read, and the client's next try opens a new connection, which a load balancer can send
+     * to a node that is ready.
+     */
+    public static void startingOrStopping(com.fasterxml.jackson.databind.ObjectMapper json, jakarta.servlet.http.HttpServletRequest request,
+                                          jakarta.servlet.http.HttpServletResponse response) throws java.io.IOException {
+        response.setHeader("Retry-After", Integer.toString(RETRY_AFTER_STARTING_OR_STOPPING));
+        response.setHeader("Connection", "close");
+        write(json, request, response, 503, "Service Unavailable", "Tributary is starting or stopping; retry later.");
+    }
+
     public static ObjectNode of(ProblemException e, String instance) {
         ObjectNode problem = of(e.status(), e.title(), e.getMessage(), instance);
         if (e.field() != null) {

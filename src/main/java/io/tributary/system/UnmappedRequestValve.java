@@ -1,8 +1,8 @@
 package io.tributary.system;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Predicate;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
@@ -28,18 +28,17 @@ import org.apache.coyote.AbstractProtocol;
  */
 final class UnmappedRequestValve extends ValveBase {
 
-    /** Seconds a provider is asked to wait, as the readiness gate asks. */
-    static final int RETRY_AFTER_SECONDS = 5;
-
+    private final ObjectMapper json;
     private final Predicate<Request> stopping;
 
-    UnmappedRequestValve() {
-        this(request -> request.getConnector().getProtocolHandler() instanceof AbstractProtocol<?> protocol && protocol.isPaused());
+    UnmappedRequestValve(ObjectMapper json) {
+        this(json, request -> request.getConnector().getProtocolHandler() instanceof AbstractProtocol<?> protocol && protocol.isPaused());
     }
 
     /** @param stopping whether the connector a request came through is pausing or paused (Tomcat stopping) */
-    UnmappedRequestValve(Predicate<Request> stopping) {
+    UnmappedRequestValve(ObjectMapper json, Predicate<Request> stopping) {
         super(true);
+        this.json = json;
         this.stopping = stopping;
     }
 
@@ -49,13 +48,6 @@ final class UnmappedRequestValve extends ValveBase {
             getNext().invoke(request, response);
             return;
         }
-        byte[] body = Problems.of(503, "Service Unavailable", "Tributary is starting or stopping; retry later.", null)
-                .toString().getBytes(StandardCharsets.UTF_8);
-        response.setStatus(503);
-        response.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-        response.setHeader("Connection", "close");
-        response.setContentType(Problems.MEDIA_TYPE);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        Problems.startingOrStopping(json, request, response); // as the readiness gate answers
     }
 }

@@ -29,7 +29,7 @@ class UnmappedRequestValveTest {
     private final Response response = new Response();
     private final AtomicBoolean passedOn = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean(true);
-    private final UnmappedRequestValve valve = new UnmappedRequestValve(request -> stopping.get());
+    private final UnmappedRequestValve valve = new UnmappedRequestValve(new ObjectMapper(), request -> stopping.get());
 
     UnmappedRequestValveTest() {
         org.apache.coyote.Request coyoteRequest = new org.apache.coyote.Request();
