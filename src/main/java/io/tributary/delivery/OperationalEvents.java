@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
 
 /**
@@ -74,6 +75,8 @@ public final class OperationalEvents {
             }
         } catch (StoreUnavailable | IllegalStateException e) {
             log.warn("unmapped events not announced now, tried again at the next pass: {}", e.getMessage());
+        } catch (DataAccessException e) { // the database is down: the read of what is unannounced failed
+            log.warn("unmapped events not announced now, tried again at the next pass: {}", e.getClass().getSimpleName());
         }
     }
 
