@@ -25,6 +25,10 @@ import org.springframework.util.unit.DataSize;
  *                    logged for one client address; past it they get 429 and are only counted.
  *                    Authenticated requests are never refused for it, and spend their source's own
  *                    rate limit; 0: no limit
+ * @param stopGrace   how long a stop keeps the port open, answering every webhook 503 with
+ *                    {@code Retry-After}, before the web server's graceful shutdown closes it: a
+ *                    connection the kernel completed but Tomcat had not yet taken (or read) when the
+ *                    stop began is answered then, instead of being reset when the port closes
  */
 @ConfigurationProperties("tributary.ingest")
 public record IngestProperties(
@@ -36,5 +40,6 @@ public record IngestProperties(
         @DefaultValue("1000") int maxBatch,
         @DefaultValue java.util.List<String> trustedProxies,
         @DefaultValue("10s") Duration bodyReadTimeout,
-        @DefaultValue("100") int authFailureRateLimit) {
+        @DefaultValue("100") int authFailureRateLimit,
+        @DefaultValue("250ms") Duration stopGrace) {
 }

@@ -194,6 +194,27 @@ class ReadinessGateLifecycleTest {
         }
     }
 
+    @Test
+    void aStopKeepsThePortOpenForItsGraceAndAnswersWebhooks503MeanwhileNotAReset() throws Exception {
+        int port = freePort();
+        ConfigurableApplicationContext app = start(port, "--tributary.ingest.stop-grace=3s");
+        WebhookProbe probe = new WebhookProbe(port);
+        assertThat(probe.post().status()).isEqualTo(202);
+        ApplicationAvailability availability = app.getBean(ApplicationAvailability.class);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(app::close);
+        try {
+            await("readiness refusing").atMost(Duration.ofSeconds(10))
+                    .until(() -> availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC);
+            // Without the grace the port closes at once: a provider connecting now would be reset or refused.
+            Outcome during = probe.post();
+            assertThat(isProper503(during)).as("a webhook posted in the stop's grace: %s", during).isTrue();
+            assertThat(closing).as("the stop waits out its grace").isNotDone();
+        } finally {
+            closing.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(refusesConnections(port)).as("the port closed after the grace").isTrue();
+    }
+
     private static boolean refusesConnections(int port) {
         try (Socket ignored = new Socket("127.0.0.1", port)) {
             return false;
@@ -228,13 +249,13 @@ class ReadinessGateLifecycleTest {
         }
     }
 
-    private static ConfigurableApplicationContext start(int port) {
+    private static ConfigurableApplicationContext start(int port, String... more) {
         // As command-line arguments, so they win over application.yaml; a file database, as in production.
-        return new SpringApplicationBuilder(TributaryApplication.class)
-                .profiles("first-run", "test")
-                .run("--server.port=" + port,
-                        "--tributary.store.url=jdbc:h2:file:" + dataDir.resolve("db-" + UUID.randomUUID()) + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE",
-                        "--camel.main.shutdown-timeout=1");
+        List<String> args = new ArrayList<>(List.of("--server.port=" + port,
+                "--tributary.store.url=jdbc:h2:file:" + dataDir.resolve("db-" + UUID.randomUUID()) + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE",
+                "--camel.main.shutdown-timeout=1"));
+        args.addAll(List.of(more));
+        return new SpringApplicationBuilder(TributaryApplication.class).profiles("first-run", "test").run(args.toArray(String[]::new));
     }
 
     private static int freePort() {
