@@ -11,18 +11,27 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -119,9 +128,14 @@ class DatabaseOutageTest {
                     stream.get();
                 }
 
-                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
-                        subscriber.received().stream().map(r -> r.header("webhook-id")).collect(java.util.stream.Collectors.toSet()))
-                        .as("every acknowledged event delivered").containsAll(acknowledged));
+                try {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> delivered(subscriber).containsAll(acknowledged));
+                } catch (ConditionTimeoutException e) {
+                    Set<String> lost = new TreeSet<>(acknowledged);
+                    lost.removeAll(delivered(subscriber));
+                    throw new AssertionError("acknowledged, not delivered within 60 s: " + lost.size() + " events; as stored at " + Instant.now() + ":\n"
+                            + storedState(db, lost), e);
+                }
                 assertThat(answers.keySet()).as("answers: " + answers).allMatch(s -> s == 200 || s == 202 || s == 503);
                 assertThat(count(answers, 503)).isGreaterThanOrEqualTo(8);
                 assertThat(unavailableWithoutRetryAfter.get()).as("every 503 says when to retry").isZero();
@@ -133,6 +147,48 @@ class DatabaseOutageTest {
         } finally {
             providers.shutdownNow();
         }
+    }
+
+    private static Set<String> delivered(TestReceiver subscriber) {
+        return subscriber.received().stream().map(r -> r.header("webhook-id")).collect(Collectors.toSet());
+    }
+
+    /** What the database holds of each lost event and its deliveries: where the failure is to be looked for. */
+    private static String storedState(Target db, Set<String> keys) {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = DriverManager.getConnection(db.urlPrefix() + db.host() + ":" + db.port() + db.urlSuffix(), db.user(), db.password())) {
+            for (String key : keys) {
+                out.append(key).append(": ");
+                try (PreparedStatement e = c.prepareStatement("SELECT count(*) FROM tributary_event WHERE id = ?")) {
+                    e.setString(1, key);
+                    try (ResultSet r = e.executeQuery()) {
+                        r.next();
+                        out.append(r.getInt(1) == 0 ? "event not stored" : "event stored");
+                    }
+                }
+                try (PreparedStatement d = c.prepareStatement("SELECT id, status, held, attempt_count, claim, lease_owner, lease_until,"
+                        + " next_attempt_at FROM tributary_delivery WHERE event_id = ?")) {
+                    d.setString(1, key);
+                    try (ResultSet r = d.executeQuery()) {
+                        boolean any = false;
+                        while (r.next()) {
+                            any = true;
+                            out.append("; delivery ").append(r.getString(1)).append(" status=").append(r.getString(2))
+                                    .append(" held=").append(r.getBoolean(3)).append(" attempts=").append(r.getInt(4))
+                                    .append(" claim=").append(r.getInt(5)).append(" lease=").append(r.getString(6))
+                                    .append(" until ").append(r.getTimestamp(7)).append(" next=").append(r.getTimestamp(8));
+                        }
+                        if (!any) {
+                            out.append("; no delivery stored");
+                        }
+                    }
+                }
+                out.append('\n');
+            }
+        } catch (SQLException e) {
+            out.append("(not read: ").append(e.getMessage()).append(')');
+        }
+        return out.toString();
     }
 
     private static int count(Map<Integer, AtomicInteger> answers, int status) {
