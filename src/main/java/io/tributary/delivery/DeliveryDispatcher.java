@@ -77,8 +77,12 @@ public final class DeliveryDispatcher {
      * while the subscription is paused; marked when its filter has yet to decide), handed to the event's transaction ({@link EventStore#WITH_EVENT}),
      * so an accepted event never exists without its deliveries. Once that transaction commits, the
      * deliveries are queued. A {@code null} event (a quarantined payload) plans nothing.
+     *
+     * <p>Named apart from the {@code plan} methods Java calls: Camel's bean binding resolves an
+     * overloaded name again on every exchange, parsing the route's parameter list each time (about a
+     * twentieth of a webhook request thread's CPU, JFR).
      */
-    public void plan(String eventKey, ObjectNode event, Exchange exchange) {
+    public void planOne(String eventKey, ObjectNode event, Exchange exchange) {
         if (event != null) {
             exchange.setVariable(EventStore.WITH_EVENT, plan(eventKey, event));
         }
