@@ -70,7 +70,7 @@ public final class CanonicalEvents {
      */
     public static ObjectNode finish(ObjectNode mapped, EventContext ctx, int part) {
         ObjectNode data = mapped.get("data") instanceof ObjectNode d ? d.deepCopy() : JSON.objectNode();
-        normalizeData(data, "/data");
+        normalizeData(data, new Pointer(null, "data"));
         prune(data);
         completeBounce(data);
         smtpFromReason(data);
@@ -232,17 +232,28 @@ public final class CanonicalEvents {
         return s.isEmpty() ? null : s;
     }
 
-    private static void normalizeData(JsonNode node, String path) {
+    /**
+     * Where a value sits in the event, as a JSON pointer made only when a time there is unreadable: made
+     * for every field, the strings cost more than the checks.
+     */
+    private record Pointer(Pointer parent, String token) {
+        @Override
+        public String toString() {
+            return (parent == null ? "" : parent.toString()) + "/" + token;
+        }
+    }
+
+    private static void normalizeData(JsonNode node, Pointer path) {
         if (node instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
-                normalizeData(array.get(i), path + "/" + i);
+                normalizeData(array.get(i), new Pointer(path, Integer.toString(i)));
             }
             return;
         }
         if (!(node instanceof ObjectNode object)) {
             return;
         }
-        Map<String, JsonNode> replaced = new TreeMap<>();
+        Map<String, JsonNode> replaced = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String name = field.getKey();
@@ -250,24 +261,30 @@ public final class CanonicalEvents {
             if (VERBATIM.contains(name)) {
                 continue; // the provider's own object, kept as sent
             } else if (value.isContainerNode()) {
-                normalizeData(value, path + "/" + JsonPointers.token(name));
+                normalizeData(value, new Pointer(path, JsonPointers.token(name)));
             } else if (value.isValueNode() && !value.isNull()) {
-                JsonNode normalized = normalizeValue(name, value, path + "/" + JsonPointers.token(name));
+                JsonNode normalized = normalizeValue(name, value, path);
                 if (normalized != value) {
+                    if (replaced == null) {
+                        replaced = new TreeMap<>();
+                    }
                     replaced.put(name, normalized);
                 }
             }
         }
-        replaced.forEach(object::set);
+        if (replaced != null) {
+            replaced.forEach(object::set);
+        }
     }
 
-    private static JsonNode normalizeValue(String name, JsonNode value, String path) {
+    /** @param parent where the field sits: its own pointer is made only if its time is unreadable */
+    private static JsonNode normalizeValue(String name, JsonNode value, Pointer parent) {
         if ((name.equals("id") || name.endsWith("Id")) && value.isNumber()) {
             return TextNode.valueOf(value.asText());
         }
         if (!value.isTextual()) {
             if (name.endsWith("At") && value.isNumber()) {
-                return timeAt(value, path);
+                return timeAt(value, parent, name);
             }
             return value;
         }
@@ -280,15 +297,15 @@ public final class CanonicalEvents {
             return TextNode.valueOf(DIGITS.matcher(trimmed).matches() ? "+" + trimmed : trimmed);
         }
         if (name.endsWith("At")) {
-            return s.isBlank() ? value : timeAt(value, path);
+            return s.isBlank() ? value : timeAt(value, parent, name);
         }
         return value;
     }
 
-    private static JsonNode timeAt(JsonNode value, String path) {
+    private static JsonNode timeAt(JsonNode value, Pointer parent, String name) {
         Instant at = Timestamps.parse(value);
         if (at == null) {
-            throw new UnreadableTime(path);
+            throw new UnreadableTime(new Pointer(parent, JsonPointers.token(name)).toString());
         }
         return TextNode.valueOf(Timestamps.format(at));
     }

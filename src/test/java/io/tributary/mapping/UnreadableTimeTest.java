@@ -37,6 +37,17 @@ class UnreadableTimeTest {
     }
 
     @Test
+    void aTimeInsideDataIsNamedByItsPointerInTheEvent() throws Exception {
+        Normalization result = normalize("dailydraft", """
+                {"event": "issue.sent", "timestamp": "2025-01-10T12:00:00Z", "newsletter_id": 123,
+                 "data": {"issue_id": 42, "subject": "Weekly", "total_recipients": 10, "sent_at": "last Tuesday"}}""");
+        assertThat(result).isInstanceOfSatisfying(Quarantined.class, q -> {
+            assertThat(q.reason()).isEqualTo(Reason.INVALID);
+            assertThat(q.detail()).isEqualTo("/data/sentAt: not a time (the payload's /data/sent_at)").doesNotContain("Tuesday");
+        });
+    }
+
+    @Test
     void aTimeTheMappingComposedNamesOnlyTheCanonicalField() {
         assertThat(EventNormalizer.unreadable("/time", JSON.createObjectNode().put("time", "x y"),
                 JSON.createObjectNode().put("date", "x").put("hour", "y"))).isEqualTo("/time: not a time");
