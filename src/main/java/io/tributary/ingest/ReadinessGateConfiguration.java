@@ -17,14 +17,14 @@ import org.springframework.util.function.SingletonSupplier;
 @Configuration(proxyBeanMethods = false)
 class ReadinessGateConfiguration {
 
+    /** Runs before {@code RequestBodyFilter} ({@code HIGHEST_PRECEDENCE + 10}): a refused request's body is not read. */
+    static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 5;
+
     private final IngestProperties properties;
 
     ReadinessGateConfiguration(IngestProperties properties) {
         this.properties = properties;
     }
-
-    /** Runs before {@code RequestBodyFilter} ({@code HIGHEST_PRECEDENCE + 10}): a refused request's body is not read. */
-    static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 5;
 
     /**
      * The Camel context is looked up on the first request past the readiness state, not here: filters
@@ -51,9 +51,13 @@ class ReadinessGateConfiguration {
      * take and answer them; connections made after that are refused by the closed port.
      */
     @EventListener(ContextClosedEvent.class)
-    void graceBeforeThePortCloses(ContextClosedEvent closed) throws InterruptedException {
+    void graceBeforeThePortCloses(ContextClosedEvent closed) {
         if (closed.getApplicationContext() instanceof WebServerApplicationContext web && web.getWebServer() != null) {
-            Thread.sleep(properties.stopGrace().toMillis());
+            try {
+                Thread.sleep(properties.stopGrace().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // a stop that is hurried goes on at once
+            }
         }
     }
 }
