@@ -60,6 +60,11 @@ class DatabaseOutageTest {
         String url(int proxyPort) {
             return urlPrefix + "127.0.0.1:" + proxyPort + urlSuffix;
         }
+
+        /** The database itself, not through the proxy. */
+        String directUrl() {
+            return urlPrefix + host + ":" + port + urlSuffix;
+        }
     }
 
     static Stream<Arguments> databases() {
@@ -156,7 +161,7 @@ class DatabaseOutageTest {
     /** What the database holds of each lost event and its deliveries: where the failure is to be looked for. */
     private static String storedState(Target db, Set<String> keys) {
         StringBuilder out = new StringBuilder();
-        try (Connection c = DriverManager.getConnection(db.urlPrefix() + db.host() + ":" + db.port() + db.urlSuffix(), db.user(), db.password())) {
+        try (Connection c = DriverManager.getConnection(db.directUrl(), db.user(), db.password())) {
             for (String key : keys) {
                 out.append(key).append(": ");
                 try (PreparedStatement e = c.prepareStatement("SELECT count(*) FROM tributary_event WHERE id = ?")) {
