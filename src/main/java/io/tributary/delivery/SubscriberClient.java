@@ -48,7 +48,8 @@ import org.apache.hc.core5.util.Timeout;
  * subscriber).
  * <ul>
  * <li>Where it connects: every name goes through {@link VettedDnsResolver} once per attempt, on threads
- *     of its own ({@code delivery-dns-}), and the connection is made to the first of the very
+ *     of its own ({@code delivery-dns-}); an address written out in the URL, having nothing to look up,
+ *     is checked on the sending thread. The connection is made to the first of the very
  *     addresses the {@link NetworkPolicy} checked, pinned in the route ({@link PinnedRoutes}): the
  *     client never looks a name up itself, so a slow or hanging DNS server holds up neither the
  *     thread that sends nor the client's I/O threads, only that attempt (within its deadline). TLS
@@ -139,46 +140,63 @@ final class SubscriberClient implements AutoCloseable {
         }, deadline.toMillis(), TimeUnit.MILLISECONDS);
         answer.whenComplete((response, failure) -> timeout.cancel(false));
         String host = request.getAuthority() == null ? null : request.getAuthority().getHostName();
-        lookups.execute(() -> {
-            InetAddress address;
-            try {
-                address = dns.resolve(host)[0];
-            } catch (Exception e) {
-                completions.execute(() -> answer.completeExceptionally(e));
-                return;
-            }
-            if (answer.isDone()) {
-                return; // the deadline passed during the lookup
-            }
-            HttpClientContext context = HttpClientContext.create();
-            context.setAttribute(PinnedRoutes.ADDRESS, address);
-            try {
-                exchange.set(http.execute(SimpleRequestProducer.create(request), new LimitedBody(excerptLimit), null, context,
-                    new FutureCallback<>() {
-                        @Override
-                        public void completed(Response response) {
-                            completions.execute(() -> answer.complete(response));
-                        }
-
-                        @Override
-                        public void failed(Exception failure) {
-                            completions.execute(() -> answer.completeExceptionally(failure));
-                        }
-
-                        @Override
-                        public void cancelled() {
-                            // only the deadline cancels, and it has completed the answer already
-                        }
-                    }));
-            } catch (RuntimeException e) {
-                completions.execute(() -> answer.completeExceptionally(e));
-                return;
-            }
-            if (answer.isDone()) {
-                exchange.get().cancel(true); // the deadline passed while it was handed over
-            }
-        });
+        if (VettedDnsResolver.isLiteral(host)) {
+            connect(request, answer, exchange, () -> dns.literal(host)); // nothing to look up: no thread to hand over to
+        } else {
+            lookups.execute(() -> connect(request, answer, exchange, () -> dns.resolve(host)));
+        }
         return answer;
+    }
+
+    /** Where an attempt's host leads: the addresses the policy checked, or the reason there are none. */
+    @FunctionalInterface
+    private interface Destination {
+        InetAddress[] addresses() throws UnknownHostException;
+    }
+
+    /**
+     * Looks the destination up and hands the request to the client, pinned to the first address
+     * checked; on the thread that calls it, which a lookup may hold up (a literal address has none).
+     */
+    private void connect(SimpleHttpRequest request, CompletableFuture<Response> answer, AtomicReference<Future<Response>> exchange,
+                         Destination destination) {
+        InetAddress address;
+        try {
+            address = destination.addresses()[0];
+        } catch (Exception e) {
+            completions.execute(() -> answer.completeExceptionally(e));
+            return;
+        }
+        if (answer.isDone()) {
+            return; // the deadline passed during the lookup
+        }
+        HttpClientContext context = HttpClientContext.create();
+        context.setAttribute(PinnedRoutes.ADDRESS, address);
+        try {
+            exchange.set(http.execute(SimpleRequestProducer.create(request), new LimitedBody(excerptLimit), null, context,
+                new FutureCallback<>() {
+                    @Override
+                    public void completed(Response response) {
+                        completions.execute(() -> answer.complete(response));
+                    }
+
+                    @Override
+                    public void failed(Exception failure) {
+                        completions.execute(() -> answer.completeExceptionally(failure));
+                    }
+
+                    @Override
+                    public void cancelled() {
+                        // only the deadline cancels, and it has completed the answer already
+                    }
+                }));
+        } catch (RuntimeException e) {
+            completions.execute(() -> answer.completeExceptionally(e));
+            return;
+        }
+        if (answer.isDone()) {
+            exchange.get().cancel(true); // the deadline passed while it was handed over
+        }
     }
 
     /**

@@ -7,10 +7,12 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.core5.net.InetAddressUtils;
 
 /**
  * The delivery client's only way from a name to an address: one lookup, every answer checked by the
- * {@link NetworkPolicy}, and the connection made to exactly the addresses checked. There is no second
+ * {@link NetworkPolicy}, and the connection made to exactly the addresses checked. An address written
+ * out in the URL is checked as it is ({@link #literal}). There is no second
  * lookup between the check and the connect for a rebinding DNS server to answer differently, and no
  * unresolved address is ever handed on for the socket layer to look up by itself.
  */
@@ -32,6 +34,27 @@ final class VettedDnsResolver implements DnsResolver {
             throw new UnknownHostException(host);
         }
         return network.check(host, addresses.clone());
+    }
+
+    /**
+     * Whether the host is an address written out (dotted-quad IPv4, or IPv6), which needs no lookup. Any
+     * other spelling ({@code 127.1}, {@code 2130706433}) is a name here, and goes through {@link #resolve}.
+     */
+    static boolean isLiteral(String host) {
+        return host != null && (InetAddressUtils.isIPv4Address(host) || InetAddressUtils.isIPv6(host));
+    }
+
+    /**
+     * A literal address ({@link #isLiteral}), checked by the policy without asking the resolver: there
+     * is nothing to look up, so nothing that could hang.
+     *
+     * @throws NetworkPolicy.Refused when the address is not permitted
+     */
+    InetAddress[] literal(String host) throws UnknownHostException {
+        if (!isLiteral(host)) {
+            throw new UnknownHostException(host + ": not an address");
+        }
+        return network.check(host, new InetAddress[] {InetAddress.getByName(host)});
     }
 
     @Override

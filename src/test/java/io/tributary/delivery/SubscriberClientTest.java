@@ -145,6 +145,38 @@ class SubscriberClientTest {
         }
     }
 
+    @Test
+    void anAddressWrittenOutIsCheckedAndSentWithoutAskingTheResolver() {
+        TestReceiver subscriber = opened(new TestReceiver());
+        List<String> asked = new CopyOnWriteArrayList<>();
+        DnsResolver recording = new DnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) throws UnknownHostException {
+                asked.add(host);
+                return SystemDefaultDnsResolver.INSTANCE.resolve(host);
+            }
+
+            @Override
+            public String resolveCanonicalHostname(String host) {
+                return host;
+            }
+        };
+        SubscriberClient allowed = client(new NetworkPolicy(List.of("127.0.0.1/32")), recording, Duration.ofSeconds(5));
+        SubscriberClient refused = client(TEST_NET_ONLY, recording, Duration.ofSeconds(5));
+
+        CompletableFuture<SubscriberClient.Response> sent = post(allowed, subscriber.url());
+        CompletableFuture<SubscriberClient.Response> notSent = post(refused, subscriber.url());
+        await().atMost(WAIT).until(() -> sent.isDone() && notSent.isDone());
+
+        assertThat(sent).isCompletedWithValueMatching(response -> response.status() == 200);
+        assertThat(notSent).failsWithin(Duration.ZERO).withThrowableThat().havingRootCause()
+                .isInstanceOf(NetworkPolicy.Refused.class).withMessageContaining("127.0.0.1");
+        assertThat(subscriber.received()).hasSize(1);
+        assertThat(asked).as("an address needs no lookup").isEmpty();
+        assertThat(post(allowed, subscriber.url().replace("127.0.0.1", "localhost"))).succeedsWithin(WAIT);
+        assertThat(asked).as("a name is looked up").containsExactly("localhost");
+    }
+
     /** Loopback and "this host" in the spellings the JDK resolver reads, reached through the system's resolver. */
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "127.0.0.2", "localhost", "0.0.0.0", "2130706433", "[::ffff:127.0.0.1]",
