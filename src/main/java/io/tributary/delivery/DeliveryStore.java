@@ -24,10 +24,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Deliveries, their attempts and dead letters in the database ({@code tributary_delivery},
- * {@code tributary_attempt}, {@code tributary_dead_letter}). A worker's writes go through the
- * {@link Journal} (group commit) and name the claim they hold; claims and leases are plain updates
- * that succeed only on the row as it was read (compare and set), so two members never take the same
- * delivery at once, on H2 or PostgreSQL.
+ * {@code tributary_attempt}, {@code tributary_dead_letter}). Every write goes through the
+ * {@link Journal} (group commit), the member's one writer. A worker's writes name the claim they hold;
+ * claims and leases are updates that succeed only on the row as it was read (compare and set), so two
+ * members never take the same delivery at once, on H2 or PostgreSQL.
+ *
+ * <p>Leases, claims and releases too: run on a connection of their own, a lease renewal locked rows
+ * the journal's open batch was settling while that batch waited on rows the renewal held. The
+ * database broke the deadlock by failing the batch, which the journal then wrote again one write at
+ * a time, and every webhook waiting on it waited for all of those commits (on H2, every few passes of
+ * the recovery; on PostgreSQL only after its deadlock timeout, a second).
  */
 public final class DeliveryStore {
 
@@ -156,9 +162,14 @@ public final class DeliveryStore {
             return List.of();
         }
         Timestamp until = Timestamp.from(leaseUntil);
-        int[] counts = jdbc.batchUpdate("UPDATE tributary_delivery SET claim = claim + 1, lease_owner = ?, lease_until = ?"
-                + " WHERE id = ? AND claim = ? AND held = FALSE AND status IN " + UNSETTLED,
-                candidates.stream().map(d -> new Object[] {owner, until, d.id(), d.claim()}).toList());
+        int[] counts = journal.write(candidates.stream().map(d -> new Journal.Op(
+                "UPDATE tributary_delivery SET claim = claim + 1, lease_owner = ?, lease_until = ?"
+                        + " WHERE id = ? AND claim = ? AND held = FALSE AND status IN " + UNSETTLED, s -> {
+                            s.setString(1, owner);
+                            s.setTimestamp(2, until);
+                            s.setString(3, d.id());
+                            s.setInt(4, d.claim());
+                        })).toList()).counts();
         List<Delivery> claimed = new ArrayList<>();
         for (int i = 0; i < counts.length; i++) {
             if (counts[i] != 0) {
@@ -170,17 +181,15 @@ public final class DeliveryStore {
 
     /** Extends this member's leases on the deliveries it works on. */
     void renew(String owner, Collection<String> ids, Instant leaseUntil) {
-        List<String> all = new ArrayList<>(ids);
-        Timestamp until = Timestamp.from(leaseUntil);
-        for (int from = 0; from < all.size(); from += CHUNK) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-            List<Object> args = new ArrayList<>();
-            args.add(until);
-            args.add(owner);
-            args.addAll(chunk);
-            jdbc.update("UPDATE tributary_delivery SET lease_until = ? WHERE lease_owner = ? AND id IN (" + marks(chunk.size()) + ")",
-                    args.toArray());
+        if (ids.isEmpty()) {
+            return;
         }
+        Timestamp until = Timestamp.from(leaseUntil);
+        journal.write(ids.stream().map(id -> new Journal.Op("UPDATE tributary_delivery SET lease_until = ? WHERE lease_owner = ? AND id = ?", s -> {
+            s.setTimestamp(1, until);
+            s.setString(2, owner);
+            s.setString(3, id);
+        })).toList());
     }
 
     /** Unsettled deliveries leased to {@code owner} whose lease ends before {@code before}: not renewed by it. */
@@ -217,8 +226,11 @@ public final class DeliveryStore {
 
     /** A resumed subscription: its held deliveries and its retries parked in the database are due now. */
     int release(String subscriptionId, Instant now) {
-        return jdbc.update("UPDATE tributary_delivery SET held = FALSE, held_reason = NULL, next_attempt_at = ? WHERE subscription_id = ?"
-                + " AND status IN " + UNSETTLED + " AND (held = TRUE OR lease_owner IS NULL)", Timestamp.from(now), subscriptionId);
+        return journal.write(List.of(new Journal.Op("UPDATE tributary_delivery SET held = FALSE, held_reason = NULL, next_attempt_at = ?"
+                + " WHERE subscription_id = ? AND status IN " + UNSETTLED + " AND (held = TRUE OR lease_owner IS NULL)", s -> {
+                    s.setTimestamp(1, Timestamp.from(now));
+                    s.setString(2, subscriptionId);
+                }))).counts()[0];
     }
 
     /**
@@ -226,8 +238,11 @@ public final class DeliveryStore {
      * because the filter could not decide ({@code held_reason}) stay held until a resume.
      */
     int releasePauseHeld(String subscriptionId, Instant now) {
-        return jdbc.update("UPDATE tributary_delivery SET held = FALSE, next_attempt_at = ? WHERE subscription_id = ? AND held = TRUE"
-                + " AND held_reason IS NULL AND status IN " + UNSETTLED, Timestamp.from(now), subscriptionId);
+        return journal.write(List.of(new Journal.Op("UPDATE tributary_delivery SET held = FALSE, next_attempt_at = ?"
+                + " WHERE subscription_id = ? AND held = TRUE AND held_reason IS NULL AND status IN " + UNSETTLED, s -> {
+                    s.setTimestamp(1, Timestamp.from(now));
+                    s.setString(2, subscriptionId);
+                }))).counts()[0];
     }
 
     Optional<Delivery> delivery(String id) {

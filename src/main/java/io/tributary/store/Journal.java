@@ -1,6 +1,7 @@
 package io.tributary.store;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -97,6 +98,7 @@ public final class Journal implements AutoCloseable {
     private final long keepIdleNanos;
     private final Timer commits;
     private final DistributionSummary batches;
+    private final Counter split;
 
     public Journal(DataSource db, MeterRegistry meters, Duration timeout) {
         this(db, meters, timeout, Duration.ofMillis(200));
@@ -111,6 +113,8 @@ public final class Journal implements AutoCloseable {
                 .publishPercentiles(0.5, 0.99).register(meters);
         this.batches = DistributionSummary.builder("tributary.journal.batch").description("Writes committed together")
                 .publishPercentiles(0.5, 0.99).register(meters);
+        this.split = Counter.builder("tributary.journal.split")
+                .description("Group commits that failed and were written again one write at a time").register(meters);
         this.writer = new Thread(this::run, "tributary-journal");
         writer.setDaemon(true);
         writer.start();
@@ -247,6 +251,7 @@ public final class Journal implements AutoCloseable {
             commitAll(batch);
         } catch (SQLException | RuntimeException | Error e) { // an Error too: the writer must outlive any batch
             log.warn("a commit of {} writes failed ({}); writing each alone", batch.size(), describe(e));
+            split.increment();
             for (Pending p : batch) {
                 try {
                     commitAll(List.of(p));

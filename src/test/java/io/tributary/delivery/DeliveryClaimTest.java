@@ -3,6 +3,8 @@ package io.tributary.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.store.Journal;
 import io.tributary.store.PostgresDatabases;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +24,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** Several members claiming what is due from one database: every delivery is taken by exactly one of them. */
+/**
+ * Several members claiming what is due from one database: every delivery is taken by exactly one of
+ * them. And a member's own writes to its deliveries never deadlock each other.
+ */
 class DeliveryClaimTest {
 
     static Stream<Arguments> databases() {
@@ -40,11 +46,14 @@ class DeliveryClaimTest {
         }
         Set<String> live = Set.of("member-0", "member-1", "member-2", "member-3");
         ExecutorService members = Executors.newFixedThreadPool(4);
+        List<Journal> journals = new ArrayList<>();
         try {
             List<Future<List<Delivery>>> claims = new ArrayList<>();
             for (int m = 0; m < 4; m++) {
                 String member = "member-" + m;
-                DeliveryStore store = new DeliveryStore(jdbc, null, null, new ObjectMapper());
+                Journal journal = new Journal(db, new SimpleMeterRegistry(), Duration.ofSeconds(30)); // each member its own
+                journals.add(journal);
+                DeliveryStore store = new DeliveryStore(jdbc, journal, null, new ObjectMapper());
                 claims.add(members.submit(() -> {
                     List<Delivery> mine = new ArrayList<>();
                     for (List<Delivery> due2 = store.claimable(Instant.now(), live, null, 50); !due2.isEmpty();
@@ -69,6 +78,66 @@ class DeliveryClaimTest {
                     Integer.class)).isEqualTo(300);
         } finally {
             members.shutdownNow();
+            for (Journal journal : journals) {
+                journal.close();
+            }
         }
+    }
+
+    /**
+     * Outcomes of attempts committed in batches while the recovery renews the leases of the same
+     * deliveries: the renewals take their turn in the member's one writer, so no batch is ever failed by
+     * the database as a deadlock (and written again one write at a time, every webhook waiting on it).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void leaseRenewalsBesideBatchesOfOutcomesNeverFailABatch(String name, DataSource db) throws Exception {
+        JdbcTemplate jdbc = new JdbcTemplate(db);
+        Timestamp now = Timestamp.from(Instant.now());
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ids.add("e" + i + "/s");
+            jdbc.update("INSERT INTO tributary_delivery (id, event_id, subscription_id, status, held, attempt_count, created_at,"
+                    + " next_attempt_at, claim, lease_owner, lease_until) VALUES (?, ?, 's', 'PENDING', FALSE, 0, ?, ?, 1, 'member', ?)",
+                    ids.get(i), "e" + i, now, now, now);
+        }
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ExecutorService workers = Executors.newFixedThreadPool(9);
+        try (Journal journal = new Journal(db, meters, Duration.ofSeconds(30))) {
+            DeliveryStore store = new DeliveryStore(jdbc, journal, null, new ObjectMapper());
+            AtomicBoolean renewing = new AtomicBoolean(true);
+            List<Future<?>> outcomes = new ArrayList<>();
+            for (int w = 0; w < 8; w++) {
+                int first = w;
+                outcomes.add(workers.submit(() -> {
+                    // an attempt's outcome, as a worker records it: the rows in no order the renewal shares
+                    for (int n = first; renewing.get(); n += 7) {
+                        String id = ids.get(Math.floorMod(n * 31, ids.size()));
+                        journal.write(List.of(new Journal.Op("UPDATE tributary_delivery SET attempt_count = attempt_count + 1"
+                                + " WHERE id = ? AND claim = 1", st -> st.setString(1, id))));
+                    }
+                    return null;
+                }));
+            }
+            Future<?> renewals = workers.submit(() -> {
+                try {
+                    for (int round = 0; round < 40; round++) {
+                        store.renew("member", ids, Instant.now().plus(Duration.ofMinutes(1)));
+                    }
+                } finally {
+                    renewing.set(false);
+                }
+                return null;
+            });
+            renewals.get();
+            for (Future<?> outcome : outcomes) {
+                outcome.get();
+            }
+        } finally {
+            workers.shutdownNow();
+        }
+        assertThat(meters.counter("tributary.journal.split").count()).as("batches failed and written again one by one").isZero();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM tributary_delivery WHERE lease_until > ?", Integer.class, now))
+                .as("every lease renewed").isEqualTo(200);
     }
 }
