@@ -95,6 +95,7 @@ class DatabaseOutageTest {
                 assertThat(client.post("/api/v1/subscriptions", "{\"url\":\"" + subscriber.url() + "\"}").status()).isEqualTo(201);
 
                 Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+                Map<String, String> acknowledgedBy = new ConcurrentHashMap<>(); // key: the answer that acknowledged it, and when
                 Map<Integer, AtomicInteger> answers = new ConcurrentHashMap<>();
                 AtomicInteger unavailableWithoutRetryAfter = new AtomicInteger();
                 HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -105,6 +106,7 @@ class DatabaseOutageTest {
                             String id = "evt_" + UUID.randomUUID();
                             String body = "{\"id\":\"" + id + "\",\"type\":\"open\",\"workspace_id\":\"w1\",\"to\":\"contact_1\",\"created_at\":1654703617}";
                             // A provider that retries until it gets a 2xx.
+                            String key = EventKeys.of("mailstand", "demo", id);
                             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
                                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/mailstand/demo"))
                                         .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
@@ -113,9 +115,13 @@ class DatabaseOutageTest {
                                 if (r.statusCode() == 503 && r.headers().firstValue("Retry-After").isEmpty()) {
                                     unavailableWithoutRetryAfter.incrementAndGet();
                                 }
-                                return r.statusCode() == 200 || r.statusCode() == 202;
+                                if (r.statusCode() == 200 || r.statusCode() == 202) {
+                                    acknowledgedBy.put(key, r.statusCode() + " at " + Instant.now());
+                                    return true;
+                                }
+                                return false;
                             });
-                            acknowledged.add(EventKeys.of("mailstand", "demo", id)); // what webhook-id carries
+                            acknowledged.add(key); // what webhook-id carries
                         }
                         return null;
                     }));
@@ -139,7 +145,7 @@ class DatabaseOutageTest {
                     Set<String> lost = new TreeSet<>(acknowledged);
                     lost.removeAll(delivered(subscriber));
                     throw new AssertionError("acknowledged, not delivered within 60 s: " + lost.size() + " events; as stored at " + Instant.now() + ":\n"
-                            + storedState(db, lost), e);
+                            + storedState(db, lost, acknowledgedBy), e);
                 }
                 assertThat(answers.keySet()).as("answers: " + answers).allMatch(s -> s == 200 || s == 202 || s == 503);
                 assertThat(count(answers, 503)).isGreaterThanOrEqualTo(8);
@@ -159,16 +165,15 @@ class DatabaseOutageTest {
     }
 
     /** What the database holds of each lost event and its deliveries: where the failure is to be looked for. */
-    private static String storedState(Target db, Set<String> keys) {
+    private static String storedState(Target db, Set<String> keys, Map<String, String> acknowledgedBy) {
         StringBuilder out = new StringBuilder();
         try (Connection c = DriverManager.getConnection(db.directUrl(), db.user(), db.password())) {
             for (String key : keys) {
-                out.append(key).append(": ");
-                try (PreparedStatement e = c.prepareStatement("SELECT count(*) FROM tributary_event WHERE id = ?")) {
+                out.append(key).append(": acknowledged by ").append(acknowledgedBy.get(key)).append("; ");
+                try (PreparedStatement e = c.prepareStatement("SELECT recorded_at FROM tributary_event WHERE id = ?")) {
                     e.setString(1, key);
                     try (ResultSet r = e.executeQuery()) {
-                        r.next();
-                        out.append(r.getInt(1) == 0 ? "event not stored" : "event stored");
+                        out.append(r.next() ? "event stored, recorded at " + r.getTimestamp(1).toInstant() : "event not stored");
                     }
                 }
                 try (PreparedStatement d = c.prepareStatement("SELECT id, status, held, attempt_count, claim, lease_owner, lease_until,"
