@@ -1,5 +1,6 @@
 package io.tributary.delivery;
 
+import io.tributary.system.Cidr;
 import io.tributary.system.NetworkPolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -140,7 +141,7 @@ final class SubscriberClient implements AutoCloseable {
         }, deadline.toMillis(), TimeUnit.MILLISECONDS);
         answer.whenComplete((response, failure) -> timeout.cancel(false));
         String host = request.getAuthority() == null ? null : request.getAuthority().getHostName();
-        if (VettedDnsResolver.isLiteral(host)) {
+        if (host != null && Cidr.isLiteral(host)) {
             connect(request, answer, exchange, () -> dns.literal(host)); // nothing to look up: no thread to hand over to
         } else {
             lookups.execute(() -> connect(request, answer, exchange, () -> dns.resolve(host)));

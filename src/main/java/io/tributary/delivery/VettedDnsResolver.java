@@ -1,5 +1,6 @@
 package io.tributary.delivery;
 
+import io.tributary.system.Cidr;
 import io.tributary.system.NetworkPolicy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -7,7 +8,6 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.hc.client5.http.DnsResolver;
-import org.apache.hc.core5.net.InetAddressUtils;
 
 /**
  * The delivery client's only way from a name to an address: one lookup, every answer checked by the
@@ -37,24 +37,14 @@ final class VettedDnsResolver implements DnsResolver {
     }
 
     /**
-     * Whether the host is an address written out (dotted-quad IPv4, or IPv6), which needs no lookup. Any
-     * other spelling ({@code 127.1}, {@code 2130706433}) is a name here, and goes through {@link #resolve}.
-     */
-    static boolean isLiteral(String host) {
-        return host != null && (InetAddressUtils.isIPv4Address(host) || InetAddressUtils.isIPv6(host));
-    }
-
-    /**
-     * A literal address ({@link #isLiteral}), checked by the policy without asking the resolver: there
-     * is nothing to look up, so nothing that could hang.
+     * A literal address ({@link Cidr#isLiteral}), checked by the policy without asking the resolver:
+     * there is nothing to look up, so nothing that could hang.
      *
      * @throws NetworkPolicy.Refused when the address is not permitted
+     * @throws IllegalArgumentException when the host is a name, not an address
      */
     InetAddress[] literal(String host) throws UnknownHostException {
-        if (!isLiteral(host)) {
-            throw new UnknownHostException(host + ": not an address");
-        }
-        return network.check(host, new InetAddress[] {InetAddress.getByName(host)});
+        return network.check(host, new InetAddress[] {InetAddress.getByAddress(host, Cidr.literal(host))});
     }
 
     @Override

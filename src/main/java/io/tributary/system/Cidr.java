@@ -111,18 +111,25 @@ public record Cidr(byte[] network, int prefix) {
         return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
     }
 
+    /** Whether the text is an IPv4 or IPv6 address written out (in brackets or not), which {@link #literal} reads without a lookup. */
+    public static boolean isLiteral(String text) {
+        String t = unbracketed(text);
+        return IPV4.matcher(t).matches() || (t.contains(":") && IPV6.matcher(t).matches());
+    }
+
     /** A literal IPv4 or IPv6 address as bytes; anything else (a host name) is refused. */
     public static byte[] literal(String text) {
-        String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-        boolean ipv4 = IPV4.matcher(t).matches();
-        boolean ipv6 = t.contains(":") && IPV6.matcher(t).matches();
-        if (!ipv4 && !ipv6) {
+        if (!isLiteral(text)) {
             throw new IllegalArgumentException("not an IP address: " + text);
         }
         try {
-            return InetAddress.getByName(t).getAddress(); // a literal: no lookup
+            return InetAddress.getByName(unbracketed(text)).getAddress(); // a literal: no lookup
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("not an IP address: " + text, e);
         }
+    }
+
+    private static String unbracketed(String text) {
+        return text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
     }
 }
