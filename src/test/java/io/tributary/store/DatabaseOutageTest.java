@@ -94,8 +94,9 @@ class DatabaseOutageTest {
                 WebhookClient client = new WebhookClient(port);
                 assertThat(client.post("/api/v1/subscriptions", "{\"url\":\"" + subscriber.url() + "\"}").status()).isEqualTo(201);
 
-                Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-                Map<String, String> acknowledgedBy = new ConcurrentHashMap<>(); // key: the answer that acknowledged it, and when
+                // each acknowledged event's key (what webhook-id carries): the answer that acknowledged it, and when
+                Map<String, String> acknowledgedBy = new ConcurrentHashMap<>();
+                Set<String> acknowledged = acknowledgedBy.keySet();
                 Map<Integer, AtomicInteger> answers = new ConcurrentHashMap<>();
                 AtomicInteger unavailableWithoutRetryAfter = new AtomicInteger();
                 HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -105,8 +106,8 @@ class DatabaseOutageTest {
                         for (int i = 0; i < EVENTS_EACH; i++) {
                             String id = "evt_" + UUID.randomUUID();
                             String body = "{\"id\":\"" + id + "\",\"type\":\"open\",\"workspace_id\":\"w1\",\"to\":\"contact_1\",\"created_at\":1654703617}";
-                            // A provider that retries until it gets a 2xx.
                             String key = EventKeys.of("mailstand", "demo", id);
+                            // A provider that retries until it gets a 2xx.
                             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
                                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/mailstand/demo"))
                                         .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
@@ -121,7 +122,6 @@ class DatabaseOutageTest {
                                 }
                                 return false;
                             });
-                            acknowledged.add(key); // what webhook-id carries
                         }
                         return null;
                     }));
