@@ -94,6 +94,12 @@ public final class Journal implements AutoCloseable {
      * pool once the queue is idle or a commit failed.
      */
     private Connection connection;
+    /**
+     * Whether the driver of {@link #connection} ends it when the database does not answer within the
+     * timeout (a network timeout); if not (H2, which runs in this process), each statement gets a query
+     * timeout, which H2 enforces inside its engine.
+     */
+    private boolean networkTimed;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final long keepIdleNanos;
     private final Timer commits;
@@ -343,7 +349,9 @@ public final class Journal implements AutoCloseable {
         PreparedStatement statement = statements.get(sql);
         if (statement == null) {
             statement = connection.prepareStatement(sql);
-            statement.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
+            if (!networkTimed) {
+                statement.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
+            }
             statements.put(sql, statement);
         }
         if (ops.size() == 1) {
@@ -363,12 +371,23 @@ public final class Journal implements AutoCloseable {
         return counts;
     }
 
-    /** The writer's connection: taken from the pool if it holds none. */
+    /**
+     * The writer's connection: taken from the pool if it holds none.
+     *
+     * <p>A database over the network is given the timeout as the connection's network timeout: a
+     * statement it does not answer in time ends the connection (and with it the transaction), and the
+     * driver never sends a cancel. PostgreSQL's cancel travels on a connection of its own, so after a
+     * stall it can arrive late and fail the BEGIN of the transaction it was meant for; the statements
+     * after that BEGIN then run outside any transaction, each committing alone: an event stored without
+     * its deliveries.
+     */
     private Connection connection() throws SQLException {
         if (connection == null) {
             Connection c = db.getConnection();
             try {
                 c.setAutoCommit(false);
+                c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+                networkTimed = c.getNetworkTimeout() > 0; // H2 in this process has no network: it ignores the call
             } catch (SQLException | RuntimeException e) {
                 c.close();
                 throw e;
@@ -380,7 +399,7 @@ public final class Journal implements AutoCloseable {
 
     /**
      * Takes the writer's connection out of the pool for good. After a failed commit its protocol state
-     * cannot be trusted: a statement cancelled by its timeout, a stall, a driver error half-way through
+     * cannot be trusted: a statement that timed out, a stall, a driver error half-way through
      * a batch can leave replies unread, and a pooled connection that reads a stale reply as a new
      * statement's answer can report an event inserted without its deliveries. The pool opens a fresh
      * one instead.

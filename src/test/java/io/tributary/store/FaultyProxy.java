@@ -7,8 +7,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on loopback in front of a real database, to give it a bad day: {@link #stall()} stops
@@ -20,11 +22,16 @@ public final class FaultyProxy implements AutoCloseable {
 
     private enum Mode { OPEN, STALLED, CUT }
 
+    /** What a PostgreSQL CancelRequest carries after its length (the protocol's 1234 and 5678). */
+    private static final int CANCEL_REQUEST_CODE = 80877102;
+
     private final ServerSocket server;
     private final InetSocketAddress target;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile Mode mode = Mode.OPEN;
     private final Object gate = new Object();
+    private final AtomicInteger cancelRequests = new AtomicInteger();
+    private final AtomicInteger opened = new AtomicInteger();
 
     public FaultyProxy(String host, int port) throws IOException {
         this.target = new InetSocketAddress(host, port);
@@ -36,6 +43,19 @@ public final class FaultyProxy implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /**
+     * How many PostgreSQL cancel requests clients sent through the proxy (counted as they arrive, also
+     * while stalled). Seen only on connections without TLS.
+     */
+    public int cancelRequests() {
+        return cancelRequests.get();
+    }
+
+    /** How many client connections sent their first message (a cancel request counts too), also while stalled. */
+    public int connectionsOpened() {
+        return opened.get();
     }
 
     public void stall() {
@@ -67,19 +87,33 @@ public final class FaultyProxy implements AutoCloseable {
                 upstream.connect(target, 5_000);
                 sockets.add(client);
                 sockets.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
+                pump(client, upstream, true);
+                pump(upstream, client, false);
             } catch (IOException e) {
                 // closed, or the target refused: the client sees its connection end
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    /** @param fromClient whether {@code from} is the client, whose first message says what the connection is for */
+    private void pump(Socket from, Socket to, boolean fromClient) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
+            byte[] first = new byte[8];
+            int seen = fromClient ? 0 : first.length;
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    if (seen < first.length) {
+                        int take = Math.min(n, first.length - seen);
+                        System.arraycopy(buffer, 0, first, seen, take);
+                        seen += take;
+                        if (seen == first.length) {
+                            if (ByteBuffer.wrap(first).getInt(4) == CANCEL_REQUEST_CODE) {
+                                cancelRequests.incrementAndGet();
+                            }
+                            opened.incrementAndGet();
+                        }
+                    }
                     awaitOpen();
                     if (mode == Mode.CUT) {
                         break;

@@ -2,22 +2,28 @@ package io.tributary.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.store.Journal.Op;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /** The journal's group commit on a real database: H2, and PostgreSQL where CI provides one. */
 class JournalTest {
@@ -167,6 +173,45 @@ class JournalTest {
                 assertThat(c.unwrap(java.sql.Connection.class)).as("a fresh connection, not the one that failed").isNotSameAs(before);
             }
             assertThat(journal.write(List.of(companion("after", "v"))).counts()).containsExactly(1);
+        }
+    }
+
+    /**
+     * A write the database does not answer within the timeout ends its connection, and the driver never
+     * sends the database a cancel request. A cancel travels on a connection of its own, so it can arrive
+     * late: on PostgreSQL it then fails the BEGIN of the write's transaction, and the write's statements
+     * run without one, each committing alone, so an event is stored without its deliveries. (Seen in
+     * {@code DatabaseOutageTest}: a late cancel landed on the BEGIN once a stalled network healed.)
+     */
+    @Test
+    @EnabledIfEnvironmentVariable(named = "TRIBUTARY_TEST_POSTGRES_URL", matches = ".+")
+    void aWriteTheDatabaseDoesNotAnswerInTimeEndsItsConnectionWithoutACancel() throws Exception {
+        PostgresDatabases.Database pg = PostgresDatabases.fresh().orElseThrow();
+        DataSource direct = new DriverManagerDataSource(pg.url(), pg.user(), pg.password());
+        JdbcTemplate jdbc = new JdbcTemplate(direct);
+        jdbc.execute("CREATE TABLE journal_row (k VARCHAR(512) NOT NULL PRIMARY KEY, v VARCHAR(100) NOT NULL)");
+        jdbc.execute("CREATE TABLE journal_companion (k VARCHAR(512) NOT NULL PRIMARY KEY, v VARCHAR(100) NOT NULL)");
+        URI server = URI.create(pg.url().substring("jdbc:".length()));
+        try (FaultyProxy proxy = new FaultyProxy(server.getHost(), server.getPort());
+             Journal journal = new Journal(new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:" + proxy.port() + server.getPath()
+                     + "?sslmode=disable", pg.user(), pg.password()), new SimpleMeterRegistry(), Duration.ofSeconds(1), Duration.ofMinutes(5))) {
+            journal.write(List.of(companion("before", "x"))); // the writer now holds its connection
+            proxy.stall(); // the database hangs
+            CompletableFuture<Journal.Outcome> stalled = journal.submitNew(insertRow(direct, "stalled", "v"), List.of(companion("stalled/s", "p")));
+            assertThatThrownBy(() -> journal.await(stalled)).isInstanceOf(StoreUnavailable.class);
+
+            // The next connection after the writer's: its fresh one for the write, or the driver's cancel.
+            await().atMost(Duration.ofSeconds(30)).until(() -> proxy.connectionsOpened() >= 2);
+            assertThat(proxy.cancelRequests()).as("cancel requests sent").isZero();
+
+            proxy.heal();
+            journal.write(List.of(companion("after", "y"))); // committed after the stalled write's fate is known
+            assertThat(stalled).isCompleted();
+            boolean stored = !stalled.isCompletedExceptionally() && stalled.join().fresh();
+            assertThat(keys(direct, "journal_row")).as("the row is stored if and only if its write said so")
+                    .isEqualTo(stored ? List.of("stalled") : List.of());
+            assertThat(keys(direct, "journal_companion")).as("the row's companion with it").isEqualTo(
+                    stored ? List.of("after", "before", "stalled/s") : List.of("after", "before"));
         }
     }
 
