@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * The durable writes of the hot path (an accepted event with its deliveries, every attempt's record),
  * committed by group: callers wait until their statements are committed, and one writer thread commits
  * whatever queued up meanwhile in one transaction. Under load one commit, and one disk flush, serves
- * many requests; alone, a request waits for just its own.
+ * many requests; alone, a request waits for just its own. (PostgreSQL flushes its log at commit; on H2
+ * the writer forces the file to the disk after each commit, {@link SqlDialect#syncAfterCommit}.)
  *
  * <p>A write is a list of {@link Op}s (a statement and its parameters), optionally behind an
  * insert-if-absent ({@link #insertNew}): the rest are executed only if that row was new, in the same
@@ -100,6 +101,8 @@ public final class Journal implements AutoCloseable {
      * timeout, which H2 enforces inside its engine.
      */
     private boolean networkTimed;
+    /** What makes a commit on {@link #connection} durable through a power cut, run after it ({@link SqlDialect#syncAfterCommit}). */
+    private String syncAfterCommit;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final long keepIdleNanos;
     private final Timer commits;
@@ -327,6 +330,9 @@ public final class Journal implements AutoCloseable {
                 }
             }
             c.commit();
+            if (syncAfterCommit != null) {
+                prepared(syncAfterCommit).execute();
+            }
             Outcome[] outcomes = new Outcome[batch.size()];
             for (int i = 0; i < batch.size(); i++) {
                 outcomes[i] = new Outcome(fresh[i], counts[i]);
@@ -346,14 +352,7 @@ public final class Journal implements AutoCloseable {
 
     /** Runs one statement for each op, as a JDBC batch when there are several; the rows each changed. */
     private int[] execute(String sql, List<Op> ops) throws SQLException {
-        PreparedStatement statement = statements.get(sql);
-        if (statement == null) {
-            statement = connection.prepareStatement(sql);
-            if (!networkTimed) {
-                statement.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
-            }
-            statements.put(sql, statement);
-        }
+        PreparedStatement statement = prepared(sql);
         if (ops.size() == 1) {
             ops.get(0).binder().bind(statement);
             return new int[] {statement.executeUpdate()};
@@ -369,6 +368,19 @@ public final class Journal implements AutoCloseable {
             }
         }
         return counts;
+    }
+
+    /** The statement prepared on the writer's connection, once per connection. */
+    private PreparedStatement prepared(String sql) throws SQLException {
+        PreparedStatement statement = statements.get(sql);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            if (!networkTimed) {
+                statement.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
+            }
+            statements.put(sql, statement);
+        }
+        return statement;
     }
 
     /**
@@ -388,6 +400,7 @@ public final class Journal implements AutoCloseable {
                 c.setAutoCommit(false);
                 c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
                 networkTimed = c.getNetworkTimeout() > 0; // H2 in this process has no network: it ignores the call
+                syncAfterCommit = SqlDialect.of(c).syncAfterCommit();
             } catch (SQLException | RuntimeException e) {
                 c.close();
                 throw e;

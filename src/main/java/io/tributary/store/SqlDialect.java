@@ -15,10 +15,25 @@ public enum SqlDialect {
 
     public static SqlDialect of(DataSource db) {
         try (Connection c = db.getConnection()) {
-            return c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres") ? POSTGRESQL : H2;
+            return of(c);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot reach the database to tell which it is", e);
         }
+    }
+
+    /** The dialect of the database {@code c} is connected to. */
+    public static SqlDialect of(Connection c) throws SQLException {
+        return c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres") ? POSTGRESQL : H2;
+    }
+
+    /**
+     * What to run after a commit so that it survives an operating system crash or a power cut, or
+     * {@code null} where the commit itself does: PostgreSQL's waits for its log to reach the disk. H2
+     * writes a commit to its file (with {@code WRITE_DELAY=0}) but leaves it in the operating system's
+     * cache; {@code CHECKPOINT SYNC} forces the file to the disk.
+     */
+    public String syncAfterCommit() {
+        return this == H2 ? "CHECKPOINT SYNC" : null;
     }
 
     /**

@@ -177,6 +177,25 @@ class JournalTest {
     }
 
     /**
+     * On H2 a commit is forced to the disk before its callers hear of it: H2 writes a commit to its file
+     * but leaves it in the operating system's cache, where an operating system crash or a power cut
+     * would lose it after it was acknowledged.
+     */
+    @Test
+    void aCommitOnH2IsOnTheDiskBeforeItsWriteReturns(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        SyncCountingFilePath.register();
+        DataSource db = new DriverManagerDataSource("jdbc:h2:synccount:" + dir.resolve("journal") + ";WRITE_DELAY=0", "sa", "");
+        new JdbcTemplate(db).execute("CREATE TABLE journal_companion (k VARCHAR(512) NOT NULL PRIMARY KEY, v VARCHAR(100) NOT NULL)");
+        try (Journal journal = new Journal(db, new SimpleMeterRegistry(), TIMEOUT)) {
+            for (int i = 0; i < 3; i++) {
+                long before = SyncCountingFilePath.forces();
+                journal.write(List.of(companion("k" + i, "v")));
+                assertThat(SyncCountingFilePath.forces()).as("syncs of the file for write " + i).isGreaterThan(before);
+            }
+        }
+    }
+
+    /**
      * A write the database does not answer within the timeout ends its connection, and the driver never
      * sends the database a cancel request. A cancel travels on a connection of its own, so it can arrive
      * late: on PostgreSQL it then fails the BEGIN of the write's transaction, and the write's statements
