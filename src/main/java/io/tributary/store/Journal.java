@@ -108,6 +108,7 @@ public final class Journal implements AutoCloseable {
     private final Timer commits;
     private final DistributionSummary batches;
     private final Counter split;
+    private final Counter retried;
 
     public Journal(DataSource db, MeterRegistry meters, Duration timeout) {
         this(db, meters, timeout, Duration.ofMillis(200));
@@ -124,6 +125,9 @@ public final class Journal implements AutoCloseable {
                 .publishPercentiles(0.5, 0.99).register(meters);
         this.split = Counter.builder("tributary.journal.split")
                 .description("Group commits that failed and were written again one write at a time").register(meters);
+        this.retried = Counter.builder("tributary.journal.retried")
+                .description("Group commits the database refused for a conflict (deadlock, serialization) and that were tried again whole")
+                .register(meters);
         this.writer = new Thread(this::run, "tributary-journal");
         writer.setDaemon(true);
         writer.start();
@@ -252,23 +256,44 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Commits the batch; if that fails, commits each write alone, on a fresh connection: one bad row
-     * fails only its own write, and a connection the database dropped costs no write at all.
+     * Commits the batch; if the database refused it for a conflict with another transaction, tries the
+     * whole batch once more; if that fails too, or it failed otherwise, commits each write alone, on a
+     * fresh connection: one bad row fails only its own write, and a connection the database dropped
+     * costs no write at all.
      */
     private void commitOrSplit(List<Pending> batch) {
+        Throwable failed;
         try {
             commitAll(batch);
+            return;
         } catch (SQLException | RuntimeException | Error e) { // an Error too: the writer must outlive any batch
-            log.warn("a commit of {} writes failed ({}); writing each alone", batch.size(), describe(e));
-            split.increment();
-            for (Pending p : batch) {
-                try {
-                    commitAll(List.of(p));
-                } catch (SQLException | RuntimeException | Error alone) {
-                    p.done().completeExceptionally(alone);
-                }
+            failed = e;
+        }
+        if (conflict(failed)) {
+            // Another transaction's locks (another member's claim, say), not this batch's data: the
+            // database rolled the whole batch back, and the same batch commits once the other is done.
+            retried.increment();
+            try {
+                commitAll(batch);
+                return;
+            } catch (SQLException | RuntimeException | Error e) {
+                failed = e;
             }
         }
+        log.warn("a commit of {} writes failed ({}); writing each alone", batch.size(), describe(failed));
+        split.increment();
+        for (Pending p : batch) {
+            try {
+                commitAll(List.of(p));
+            } catch (SQLException | RuntimeException | Error alone) {
+                p.done().completeExceptionally(alone);
+            }
+        }
+    }
+
+    /** Whether the database refused a transaction for its conflict with another (SQL state class 40: deadlock, serialization). */
+    private static boolean conflict(Throwable e) {
+        return e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("40");
     }
 
     private void commitAll(List<Pending> batch) throws SQLException {

@@ -234,6 +234,50 @@ class JournalTest {
         }
     }
 
+    /**
+     * A batch the database refuses for a deadlock with another transaction (another member's claim,
+     * say) is committed whole once the other is done, not written again one write at a time.
+     */
+    @Test
+    @EnabledIfEnvironmentVariable(named = "TRIBUTARY_TEST_POSTGRES_URL", matches = ".+")
+    void aBatchRefusedForADeadlockIsCommittedWholeOnceTheOtherTransactionIsDone() throws Exception {
+        PostgresDatabases.Database pg = PostgresDatabases.fresh().orElseThrow();
+        DataSource db = new DriverManagerDataSource(pg.url(), pg.user(), pg.password());
+        JdbcTemplate jdbc = new JdbcTemplate(db);
+        jdbc.execute("CREATE TABLE journal_companion (k VARCHAR(512) NOT NULL PRIMARY KEY, v VARCHAR(100) NOT NULL)");
+        jdbc.update("INSERT INTO journal_companion VALUES ('a', 'before'), ('b', 'before')");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (Journal journal = new Journal(db, meters, TIMEOUT); java.sql.Connection other = db.getConnection()) {
+            other.setAutoCommit(false);
+            try (java.sql.Statement s = other.createStatement()) {
+                s.execute("SET deadlock_timeout = '60s'"); // so that the journal's side is the one PostgreSQL refuses
+                s.executeUpdate("UPDATE journal_companion SET v = 'other' WHERE k = 'b'");
+            }
+            CompletableFuture<Journal.Outcome> write = journal.append(List.of(update("a", "journal"), update("b", "journal")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnALock(jdbc) == 1); // the journal holds a, waits for b
+            CompletableFuture<Void> otherTakesA = CompletableFuture.runAsync(() -> {
+                try (java.sql.Statement s = other.createStatement()) {
+                    s.executeUpdate("UPDATE journal_companion SET v = 'other' WHERE k = 'a'"); // a deadlock
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            otherTakesA.get(30, java.util.concurrent.TimeUnit.SECONDS); // once PostgreSQL rolled the journal's batch back
+            other.commit();
+
+            assertThat(write.get(30, java.util.concurrent.TimeUnit.SECONDS).counts()).containsExactly(1, 1);
+            assertThat(value(db, "journal_companion", "a")).isEqualTo("journal");
+            assertThat(value(db, "journal_companion", "b")).isEqualTo("journal");
+            assertThat(meters.get("tributary.journal.retried").counter().count()).as("batches tried again whole").isEqualTo(1);
+            assertThat(meters.get("tributary.journal.split").counter().count()).as("batches written one write at a time").isZero();
+        }
+    }
+
+    private static int waitingOnALock(JdbcTemplate jdbc) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                Integer.class);
+    }
+
     /** Ends every session on the database but this one, as a restart or a network cut would. */
     private static void dropOtherSessions(String name, DataSource db) throws java.sql.SQLException {
         String sql = name.equals("h2")
