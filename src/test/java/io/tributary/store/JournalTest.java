@@ -31,11 +31,15 @@ class JournalTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     static Stream<Arguments> databases() {
-        return PostgresDatabases.h2AndPostgres("journal").peek(a -> {
-            JdbcTemplate jdbc = new JdbcTemplate((DataSource) a.get()[1]);
-            jdbc.execute("CREATE TABLE journal_row (k VARCHAR(512) NOT NULL PRIMARY KEY, v VARCHAR(100) NOT NULL)");
-            jdbc.execute("CREATE TABLE journal_companion (k VARCHAR(512) NOT NULL PRIMARY KEY, v VARCHAR(100) NOT NULL)");
-        });
+        return PostgresDatabases.h2AndPostgres("journal").peek(a -> withTables((DataSource) a.get()[1]));
+    }
+
+    /** The database with the tests' two tables created in it. */
+    private static DataSource withTables(DataSource db) {
+        JdbcTemplate jdbc = new JdbcTemplate(db);
+        jdbc.execute("CREATE TABLE journal_row (k VARCHAR(512) NOT NULL PRIMARY KEY, v VARCHAR(100) NOT NULL)");
+        jdbc.execute("CREATE TABLE journal_companion (k VARCHAR(512) NOT NULL PRIMARY KEY, v VARCHAR(100) NOT NULL)");
+        return db;
     }
 
     /** An insert-if-absent of a row, in the dialect of the database. */
@@ -184,8 +188,7 @@ class JournalTest {
     @Test
     void aCommitOnH2IsOnTheDiskBeforeItsWriteReturns(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         SyncCountingFilePath.register();
-        DataSource db = new DriverManagerDataSource("jdbc:h2:synccount:" + dir.resolve("journal") + ";WRITE_DELAY=0", "sa", "");
-        new JdbcTemplate(db).execute("CREATE TABLE journal_companion (k VARCHAR(512) NOT NULL PRIMARY KEY, v VARCHAR(100) NOT NULL)");
+        DataSource db = withTables(new DriverManagerDataSource("jdbc:h2:synccount:" + dir.resolve("journal") + ";WRITE_DELAY=0", "sa", ""));
         try (Journal journal = new Journal(db, new SimpleMeterRegistry(), TIMEOUT)) {
             for (int i = 0; i < 3; i++) {
                 long before = SyncCountingFilePath.forces();
@@ -206,10 +209,7 @@ class JournalTest {
     @EnabledIfEnvironmentVariable(named = "TRIBUTARY_TEST_POSTGRES_URL", matches = ".+")
     void aWriteTheDatabaseDoesNotAnswerInTimeEndsItsConnectionWithoutACancel() throws Exception {
         PostgresDatabases.Database pg = PostgresDatabases.fresh().orElseThrow();
-        DataSource direct = new DriverManagerDataSource(pg.url(), pg.user(), pg.password());
-        JdbcTemplate jdbc = new JdbcTemplate(direct);
-        jdbc.execute("CREATE TABLE journal_row (k VARCHAR(512) NOT NULL PRIMARY KEY, v VARCHAR(100) NOT NULL)");
-        jdbc.execute("CREATE TABLE journal_companion (k VARCHAR(512) NOT NULL PRIMARY KEY, v VARCHAR(100) NOT NULL)");
+        DataSource direct = withTables(new DriverManagerDataSource(pg.url(), pg.user(), pg.password()));
         URI server = URI.create(pg.url().substring("jdbc:".length()));
         try (FaultyProxy proxy = new FaultyProxy(server.getHost(), server.getPort());
              Journal journal = new Journal(new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:" + proxy.port() + server.getPath()
@@ -242,9 +242,8 @@ class JournalTest {
     @EnabledIfEnvironmentVariable(named = "TRIBUTARY_TEST_POSTGRES_URL", matches = ".+")
     void aBatchRefusedForADeadlockIsCommittedWholeOnceTheOtherTransactionIsDone() throws Exception {
         PostgresDatabases.Database pg = PostgresDatabases.fresh().orElseThrow();
-        DataSource db = new DriverManagerDataSource(pg.url(), pg.user(), pg.password());
+        DataSource db = withTables(new DriverManagerDataSource(pg.url(), pg.user(), pg.password()));
         JdbcTemplate jdbc = new JdbcTemplate(db);
-        jdbc.execute("CREATE TABLE journal_companion (k VARCHAR(512) NOT NULL PRIMARY KEY, v VARCHAR(100) NOT NULL)");
         jdbc.update("INSERT INTO journal_companion VALUES ('a', 'before'), ('b', 'before')");
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (Journal journal = new Journal(db, meters, TIMEOUT); java.sql.Connection other = db.getConnection()) {
