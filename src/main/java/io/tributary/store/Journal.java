@@ -262,32 +262,33 @@ public final class Journal implements AutoCloseable {
      * costs no write at all.
      */
     private void commitOrSplit(List<Pending> batch) {
-        Throwable failed;
-        try {
-            commitAll(batch);
-            return;
-        } catch (SQLException | RuntimeException | Error e) { // an Error too: the writer must outlive any batch
-            failed = e;
-        }
+        Throwable failed = attempt(batch);
         if (conflict(failed)) {
             // Another transaction's locks (another member's claim, say), not this batch's data: the
             // database rolled the whole batch back, and the same batch commits once the other is done.
             retried.increment();
-            try {
-                commitAll(batch);
-                return;
-            } catch (SQLException | RuntimeException | Error e) {
-                failed = e;
-            }
+            failed = attempt(batch);
+        }
+        if (failed == null) {
+            return;
         }
         log.warn("a commit of {} writes failed ({}); writing each alone", batch.size(), describe(failed));
         split.increment();
         for (Pending p : batch) {
-            try {
-                commitAll(List.of(p));
-            } catch (SQLException | RuntimeException | Error alone) {
+            Throwable alone = attempt(List.of(p));
+            if (alone != null) {
                 p.done().completeExceptionally(alone);
             }
+        }
+    }
+
+    /** {@link #commitAll}: what made it fail, or null once committed. */
+    private Throwable attempt(List<Pending> batch) {
+        try {
+            commitAll(batch);
+            return null;
+        } catch (SQLException | RuntimeException | Error e) { // an Error too: the writer must outlive any batch
+            return e;
         }
     }
 
