@@ -101,7 +101,7 @@ public final class Journal implements AutoCloseable {
      * timeout, which H2 enforces inside its engine.
      */
     private boolean networkTimed;
-    /** What makes a commit on {@link #connection} durable through a power cut, run after it ({@link SqlDialect#syncAfterCommit}). */
+    /** What puts a commit on {@link #connection} on the disk, run after it ({@link SqlDialect#syncAfterCommit}). */
     private String syncAfterCommit;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final long keepIdleNanos;

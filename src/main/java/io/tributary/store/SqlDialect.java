@@ -27,8 +27,8 @@ public enum SqlDialect {
     }
 
     /**
-     * What to run after a commit so that it survives an operating system crash or a power cut, or
-     * {@code null} where the commit itself does: PostgreSQL's waits for its log to reach the disk. H2
+     * What to run after a commit so that it is on the disk, not in the operating system's cache, or
+     * {@code null} where the commit itself is: PostgreSQL's waits for its log to reach the disk. H2
      * writes a commit to its file (with {@code WRITE_DELAY=0}) but leaves it in the operating system's
      * cache; {@code CHECKPOINT SYNC} forces the file to the disk.
      */
