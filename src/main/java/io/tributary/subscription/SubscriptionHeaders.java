@@ -2,7 +2,6 @@ package io.tributary.subscription;
 
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The syntax of a request header Tributary sends (RFC 9110 §5.1, §5.5): a name is a token, a value is
@@ -13,7 +12,9 @@ import java.util.regex.Pattern;
  */
 public final class SubscriptionHeaders {
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
+    /** A token's characters besides letters and digits (RFC 9110 §5.6.2). */
+    private static final String TOKEN_PUNCTUATION = "!#$%&'*+.^_`|~-";
+    private static final int MAX_NAME = 100;
     /** Headers Tributary sets itself: a subscription cannot replace them. */
     private static final Set<String> RESERVED = Set.of("content-type", "content-length", "host", "user-agent",
             "transfer-encoding", "connection", "expect", "upgrade", "te", "trailer", "keep-alive");
@@ -26,7 +27,7 @@ public final class SubscriptionHeaders {
 
     /** Why a header cannot be sent as it is, or {@code null}; the reason names the header, never its value. */
     public static String problem(String name, String value) {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!isName(name)) {
             return "'" + printable(name) + "' is not a header name (letters, digits and !#$%&'*+.^_`|~- only).";
         }
         if (value == null || value.length() > MAX_VALUE) {
@@ -42,6 +43,25 @@ public final class SubscriptionHeaders {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether the name is a token of 1 to {@value #MAX_NAME} characters. Checked before every send, so a
+     * loop over the characters rather than a regular expression (which was a tenth of a delivery's
+     * completion thread).
+     */
+    static boolean isName(String name) {
+        if (name == null || name.isEmpty() || name.length() > MAX_NAME) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (!alphanumeric && TOKEN_PUNCTUATION.indexOf(c) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
