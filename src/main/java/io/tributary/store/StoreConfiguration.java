@@ -3,8 +3,13 @@ package io.tributary.store;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 import org.springframework.boot.autoconfigure.flyway.FlywayMigrationInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,6 +22,35 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 @Configuration(proxyBeanMethods = false)
 class StoreConfiguration {
+
+    /**
+     * The pool, with {@code tributary.store.read-timeout} on every connection it hands out once the
+     * migrations are done ({@link NetworkTimedDataSource}).
+     */
+    @Bean
+    static BeanPostProcessor networkTimedDataSource(Environment environment) {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String name) {
+                if (bean instanceof DataSource pool && !(bean instanceof NetworkTimedDataSource)) {
+                    Duration timeout = Binder.get(environment).bind("tributary.store.read-timeout", Duration.class)
+                            .orElse(Duration.ofSeconds(60));
+                    return new NetworkTimedDataSource(pool, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+                }
+                return bean;
+            }
+        };
+    }
+
+    /** Arms the read timeout once every singleton, Flyway's migrations among them, is done. */
+    @Bean
+    static SmartInitializingSingleton readTimeoutAfterMigrations(ObjectProvider<DataSource> db) {
+        return () -> db.orderedStream().forEach(d -> {
+            if (d instanceof NetworkTimedDataSource timed) {
+                timed.arm();
+            }
+        });
+    }
 
     @Bean
     SqlDialect sqlDialect(DataSource db) {
