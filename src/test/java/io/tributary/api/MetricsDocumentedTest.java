@@ -81,17 +81,6 @@ class MetricsDocumentedTest {
                 .as("the webhook route's own timer").isNotEmpty();
     }
 
-    /**
-     * No logback turbo filter: one is asked before every {@code isTraceEnabled()} and {@code isDebugEnabled()}
-     * of every library on every request (Micrometer's log-event counter was 2 % of a webhook's request
-     * thread, issue 18).
-     */
-    @Test
-    void noTurboFilterStandsInFrontOfEveryLogLevelCheck() {
-        ch.qos.logback.classic.LoggerContext logging = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
-        assertThat(logging.getTurboFilterList()).isEmpty();
-    }
-
     private static double httpServerRequests(String exposition) {
         return exposition.lines().filter(l -> l.startsWith("http_server_requests_seconds_count"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
