@@ -25,7 +25,7 @@ final class NetworkTimedDataSource extends DelegatingDataSource {
     private final int millis;
     private volatile boolean armed;
 
-    /** @param millis the timeout; 0 for none */
+    /** @param millis the timeout, more than 0 */
     NetworkTimedDataSource(DataSource pool, int millis) {
         super(pool);
         this.millis = millis;
@@ -47,7 +47,7 @@ final class NetworkTimedDataSource extends DelegatingDataSource {
     }
 
     private Connection timed(Connection c) throws SQLException {
-        if (!armed || millis <= 0) {
+        if (!armed) {
             return c;
         }
         try {

@@ -32,12 +32,12 @@ class StoreConfiguration {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String name) {
-                if (bean instanceof DataSource pool && !(bean instanceof NetworkTimedDataSource)) {
-                    Duration timeout = Binder.get(environment).bind("tributary.store.read-timeout", Duration.class)
-                            .orElse(Duration.ofSeconds(60));
-                    return new NetworkTimedDataSource(pool, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+                if (!(bean instanceof DataSource pool) || bean instanceof NetworkTimedDataSource) {
+                    return bean;
                 }
-                return bean;
+                // Bound here, before the configuration-properties beans exist; the record keeps the default.
+                Duration timeout = Binder.get(environment).bindOrCreate("tributary.store", StoreProperties.class).readTimeout();
+                return timeout.isZero() ? pool : new NetworkTimedDataSource(pool, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
             }
         };
     }
