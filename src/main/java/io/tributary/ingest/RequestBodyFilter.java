@@ -63,6 +63,8 @@ final class RequestBodyFilter extends OncePerRequestFilter {
         ProblemException check(HttpServletRequest request);
     }
 
+    private static final String BODY_LATE = "The request body did not arrive in time.";
+
     /** Thrown when a body is still coming at its deadline. */
     private static final class ReadDeadline extends IOException {
         ReadDeadline() {
@@ -127,7 +129,7 @@ final class RequestBodyFilter extends OncePerRequestFilter {
             if (!timedOut(e)) {
                 throw e; // the client went away: nobody to answer
             }
-            unread(request, response, 408, "Request Timeout", "The request body did not arrive in time.");
+            unread(request, response, 408, "Request Timeout", BODY_LATE);
             return;
         }
         if (body.length > maxBytes) {
@@ -184,8 +186,7 @@ final class RequestBodyFilter extends OncePerRequestFilter {
                 }
                 received.write(buffer, 0, n);
                 if (received.size() > maxBytes && answered.compareAndSet(false, true)) {
-                    tooLarge(request, response);
-                    async.complete();
+                    answer(413, "Content Too Large", tooLargeDetail());
                 }
             }
         }
@@ -208,9 +209,19 @@ final class RequestBodyFilter extends OncePerRequestFilter {
         @Override
         public void onTimeout(AsyncEvent event) throws IOException {
             if (answered.compareAndSet(false, true)) {
-                unread(request, response, 408, "Request Timeout", "The request body did not arrive in time.");
-                async.complete();
+                answer(408, "Request Timeout", BODY_LATE);
             }
+        }
+
+        /**
+         * Answers, closes the connection after it, and ends the request. Not through {@link UnreadBody}:
+         * the error state it gives Tomcat's processor, set from a listener, keeps Tomcat from counting the
+         * request as done, and a graceful shutdown then waits its whole timeout for it. Nor needed here:
+         * with a read listener set, Tomcat reads no more of the body than has come.
+         */
+        private void answer(int status, String title, String detail) throws IOException {
+            answerAndClose(request, response, status, title, detail);
+            async.complete();
         }
 
         @Override
@@ -312,7 +323,11 @@ final class RequestBodyFilter extends OncePerRequestFilter {
     }
 
     private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        unread(request, response, 413, "Content Too Large", "The request body exceeds " + maxBytes + " bytes.");
+        unread(request, response, 413, "Content Too Large", tooLargeDetail());
+    }
+
+    private String tooLargeDetail() {
+        return "The request body exceeds " + maxBytes + " bytes.";
     }
 
     /**
@@ -322,6 +337,12 @@ final class RequestBodyFilter extends OncePerRequestFilter {
     private void unread(HttpServletRequest request, HttpServletResponse response, int status, String title, String detail)
             throws IOException {
         UnreadBody.mark(request);
+        answerAndClose(request, response, status, title, detail);
+    }
+
+    /** Answers at once, and has the connection closed after the answer. */
+    private void answerAndClose(HttpServletRequest request, HttpServletResponse response, int status, String title, String detail)
+            throws IOException {
         response.setHeader("Connection", "close");
         refuse(request, response, status, title, detail);
         response.flushBuffer();

@@ -103,10 +103,8 @@ class HttpConfiguration {
                     if (request.getCoyoteRequest().getAvailable() < length) {
                         request.setAttribute(ArrivedBody.STILL_COMING, Boolean.TRUE);
                     }
-                    request.setAttribute(UnreadBody.CONTAINER_REQUEST, request.getCoyoteRequest());
                 } else if (length < 0 && request.getHeader("Transfer-Encoding") != null) {
                     request.setAttribute(ArrivedBody.STILL_COMING, Boolean.TRUE); // chunked: read as it comes
-                    request.setAttribute(UnreadBody.CONTAINER_REQUEST, request.getCoyoteRequest());
                 }
                 try {
                     getNext().invoke(request, response);

@@ -16,10 +16,17 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.catalina.Container;
+import org.apache.catalina.core.StandardContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.embedded.tomcat.TomcatWebServer;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Clients that try to hold the server, lock the real provider out, or pass for another source or
@@ -62,6 +69,10 @@ class HostileClientsTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    ServletWebServerApplicationContext web;
+    @Value("${tributary.ingest.max-body-size}")
+    DataSize maxBodySize;
     WebhookClient client;
 
     @BeforeEach
@@ -105,6 +116,39 @@ class HostileClientsTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
         }
         assertThat(client.post("/webhooks/mailstand/demo", click()).status()).isEqualTo(202);
+    }
+
+    /**
+     * A body answered while it was still coming (408 at its deadline, 413 once more came than the
+     * limit) leaves no request in progress. Tomcat counted such requests as never done, and every stop
+     * after one waited the graceful shutdown's whole timeout (15 s) for it.
+     */
+    @Test
+    void aBodyAnsweredWhileStillComingLeavesNoRequestInProgress() {
+        try (RawHttp http = new RawHttp(port, Duration.ofSeconds(10))) {
+            http.head("POST /webhooks/mailstand/demo HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
+                    "Content-Length: 400");
+            assertThat(RawHttp.status(http.response())).isEqualTo(408);
+        }
+        try (RawHttp http = new RawHttp(port, Duration.ofSeconds(10))) {
+            http.head("POST /webhooks/mailstand/demo HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
+                    "Transfer-Encoding: chunked");
+            // One byte over the limit and nothing after it: no unread byte for the server's close to reset.
+            int over = (int) maxBodySize.toBytes() + 1;
+            http.send(Integer.toHexString(over) + "\r\n" + "x".repeat(over));
+            String response = http.response();
+            assertThat(RawHttp.status(response)).as(response).isEqualTo(413);
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(requestsInProgress()).isZero());
+    }
+
+    /** Asynchronous requests Tomcat counts as not done yet: what a graceful shutdown waits for. */
+    private int requestsInProgress() {
+        int count = 0;
+        for (Container context : ((TomcatWebServer) web.getWebServer()).getTomcat().getHost().findChildren()) {
+            count += ((StandardContext) context).getInProgressAsyncCount();
+        }
+        return count;
     }
 
     /**
