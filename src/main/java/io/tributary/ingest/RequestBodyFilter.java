@@ -150,7 +150,8 @@ final class RequestBodyFilter extends OncePerRequestFilter {
      * Reads a body that has not all arrived without holding a thread: Tomcat calls back as its bytes
      * come, and once all have, the request goes on in a second dispatch. A client that sends its head
      * and then nothing, or trickles its body, so costs a connection, not a request thread, and is
-     * answered 408 at the body's deadline.
+     * answered 408 at the body's deadline, or after Tomcat's read timeout of silence
+     * ({@code server.tomcat.connection-timeout}) if that comes first.
      */
     private void readLater(HttpServletRequest request, HttpServletResponse response, long declared) throws IOException {
         AsyncContext async = request.startAsync(request, response);
@@ -201,8 +202,18 @@ final class RequestBodyFilter extends OncePerRequestFilter {
 
         @Override
         public void onError(Throwable failure) {
-            if (answered.compareAndSet(false, true)) {
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            if (!timedOut(failure)) {
                 async.complete(); // the client went away: nobody to answer
+                return;
+            }
+            // Tomcat's read timeout came before the body's deadline: a client too slow, not gone.
+            try {
+                answer(408, "Request Timeout", BODY_LATE);
+            } catch (IOException gone) {
+                async.complete();
             }
         }
 
@@ -275,7 +286,7 @@ final class RequestBodyFilter extends OncePerRequestFilter {
     }
 
     /** The body deadline, or Tomcat's read timeout (which it wraps). */
-    private static boolean timedOut(IOException e) {
+    private static boolean timedOut(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ReadDeadline || t instanceof SocketTimeoutException) {
                 return true;

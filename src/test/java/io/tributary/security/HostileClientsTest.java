@@ -3,6 +3,7 @@ package io.tributary.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tributary.AsyncRequests;
 import io.tributary.RawHttp;
 import io.tributary.SilentClients;
 import io.tributary.TestReceiver;
@@ -16,14 +17,11 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.apache.catalina.Container;
-import org.apache.catalina.core.StandardContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.web.embedded.tomcat.TomcatWebServer;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.util.unit.DataSize;
@@ -139,16 +137,7 @@ class HostileClientsTest {
             String response = http.response();
             assertThat(RawHttp.status(response)).as(response).isEqualTo(413);
         }
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(requestsInProgress()).isZero());
-    }
-
-    /** Asynchronous requests Tomcat counts as not done yet: what a graceful shutdown waits for. */
-    private int requestsInProgress() {
-        int count = 0;
-        for (Container context : ((TomcatWebServer) web.getWebServer()).getTomcat().getHost().findChildren()) {
-            count += ((StandardContext) context).getInProgressAsyncCount();
-        }
-        return count;
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(AsyncRequests.inProgress(web)).isZero());
     }
 
     /**
