@@ -205,16 +205,15 @@ final class RequestBodyFilter extends OncePerRequestFilter {
             if (!answered.compareAndSet(false, true)) {
                 return;
             }
-            if (!timedOut(failure)) {
-                async.complete(); // the client went away: nobody to answer
-                return;
-            }
-            // Tomcat's read timeout came before the body's deadline: a client too slow, not gone.
             try {
-                answer(408, "Request Timeout", BODY_LATE);
+                if (timedOut(failure)) { // Tomcat's read timeout, before the body's deadline: a slow client
+                    answer(408, "Request Timeout", BODY_LATE);
+                    return;
+                }
             } catch (IOException gone) {
-                async.complete();
+                // the answer found the client gone after all
             }
+            async.complete(); // the client went away: nobody to answer
         }
 
         @Override
