@@ -202,22 +202,17 @@ final class RequestBodyFilter extends OncePerRequestFilter {
 
         @Override
         public void onError(Throwable failure) {
-            if (!answered.compareAndSet(false, true)) {
-                return;
-            }
-            try {
+            if (answered.compareAndSet(false, true)) {
                 if (timedOut(failure)) { // Tomcat's read timeout, before the body's deadline: a slow client
                     answer(408, "Request Timeout", BODY_LATE);
-                    return;
+                } else {
+                    async.complete(); // the client went away: nobody to answer
                 }
-            } catch (IOException gone) {
-                // the answer found the client gone after all
             }
-            async.complete(); // the client went away: nobody to answer
         }
 
         @Override
-        public void onTimeout(AsyncEvent event) throws IOException {
+        public void onTimeout(AsyncEvent event) {
             if (answered.compareAndSet(false, true)) {
                 answer(408, "Request Timeout", BODY_LATE);
             }
@@ -227,11 +222,17 @@ final class RequestBodyFilter extends OncePerRequestFilter {
          * Answers, closes the connection after it, and ends the request. Not through {@link UnreadBody}:
          * the error state it gives Tomcat's processor, set from a listener, keeps Tomcat from counting the
          * request as done, and a graceful shutdown then waits its whole timeout for it. Nor needed here:
-         * with a read listener set, Tomcat reads no more of the body than has come.
+         * with a read listener set, Tomcat reads no more of the body than has come. The request ends
+         * also when the client is gone before its answer is written.
          */
-        private void answer(int status, String title, String detail) throws IOException {
-            answerAndClose(request, response, status, title, detail);
-            async.complete();
+        private void answer(int status, String title, String detail) {
+            try {
+                answerAndClose(request, response, status, title, detail);
+            } catch (IOException gone) {
+                // nobody to answer
+            } finally {
+                async.complete();
+            }
         }
 
         @Override
