@@ -28,7 +28,7 @@ public final class SubscriptionHeaders {
     /** Why a header cannot be sent as it is, or {@code null}; the reason names the header, never its value. */
     public static String problem(String name, String value) {
         if (!isName(name)) {
-            return "'" + printable(name) + "' is not a header name (letters, digits and !#$%&'*+.^_`|~- only).";
+            return "'" + printable(name) + "' is not a header name (letters, digits and " + TOKEN_PUNCTUATION + " only).";
         }
         if (value == null || value.length() > MAX_VALUE) {
             return "the value of '" + name + "' must be one line of at most " + MAX_VALUE + " characters.";
