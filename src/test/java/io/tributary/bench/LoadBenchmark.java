@@ -50,7 +50,7 @@ public final class LoadBenchmark {
      * copying them up to 15 times, and refine dirty cards concurrently instead of in the pause; and
      * compile with two optimizing (C2) compiler threads, not the one the JVM picks on two cores.
      */
-    static final String RECOMMENDED_JVM_FLAGS = "-XX:MaxTenuringThreshold=2 -XX:G1RSetUpdatingPauseTimePercent=2 -XX:CICompilerCount=3";
+    static final String RECOMMENDED_JVM_FLAGS = "-XX:MaxTenuringThreshold=2 -XX:G1RSetUpdatingPauseTimePercent=2 -XX:CICompilerCount=3 -XX:MaxInlineLevel=9 -XX:InlineSmallCode=1000";
     /** Both paths in turns before anything is measured: about what the JIT needed here to settle. */
     private static final int WARM_UP_SECONDS = Integer.getInteger("bench.warm-up", 150);
     /** The benchmark source's HMAC secret (a throwaway: the process lives for one run). */
