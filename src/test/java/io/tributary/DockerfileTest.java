@@ -44,6 +44,7 @@ class DockerfileTest {
                 command.add(argument);
             }
         }
+        assertThat(command).as("the flags tried").anyMatch(argument -> argument.startsWith("-XX:"));
         command.add("-version");
         ProcessBuilder java = new ProcessBuilder(command).redirectErrorStream(true);
         java.environment().putAll(environment);
@@ -51,6 +52,5 @@ class DockerfileTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("java -version ended").isTrue();
         assertThat(process.exitValue()).as("java -version with the image's options and flags:\n" + output).isZero();
-        assertThat(command).as("the flags tried").anyMatch(argument -> argument.startsWith("-XX:"));
     }
 }
