@@ -68,9 +68,7 @@ class CrashIT {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            WebhookClient client = client();
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                    .until(() -> client.get("/actuator/health").status() == 200);
+            BuiltJar.awaitHealthy(process, client(), work.resolve(name + ".log"), Duration.ofSeconds(90));
         }
 
         void kill() {

@@ -74,8 +74,7 @@ class HostileClientsIT {
                 "--tributary.sources.tok.auth.header=X-Webhook-Token", "--tributary.sources.tok.auth.secrets=it-token");
         try {
             WebhookClient client = new WebhookClient(port);
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                    .until(() -> client.get("/actuator/health").status() == 200);
+            BuiltJar.awaitHealthy(process, client, work.resolve("hostile.log"), Duration.ofSeconds(120));
 
             // A body trickled in a byte at a time: every read gets something, only the deadline ends it.
             try (RawHttp http = new RawHttp(port, Duration.ofSeconds(10))) {

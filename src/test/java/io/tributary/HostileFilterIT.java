@@ -46,8 +46,7 @@ class HostileFilterIT {
                 "--tributary.sources.it.auth.type=none", "--tributary.sources.it.allowed-ips=127.0.0.0/8");
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("tributary.log").toFile()).start();
         client = new WebhookClient(port);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> client.get("/actuator/health").status() == 200);
+        BuiltJar.awaitHealthy(process, client, work.resolve("tributary.log"), Duration.ofSeconds(90));
     }
 
     @AfterEach

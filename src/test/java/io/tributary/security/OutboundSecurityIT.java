@@ -62,8 +62,7 @@ class OutboundSecurityIT {
             throw new UncheckedIOException(e);
         }
         client = new WebhookClient(port);
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> client.get("/actuator/health").status() == 200);
+        BuiltJar.awaitHealthy(tributary, client, work.resolve("tributary.log"), Duration.ofSeconds(180));
     }
 
     @AfterAll
