@@ -3,7 +3,7 @@ package io.tributary;
 import org.apache.catalina.Container;
 import org.apache.catalina.core.StandardContext;
 import org.springframework.boot.web.embedded.tomcat.TomcatWebServer;
-import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
+import org.springframework.boot.web.context.WebServerApplicationContext;
 
 /** What Tomcat knows of the asynchronous requests of a running application. */
 public final class AsyncRequests {
@@ -15,7 +15,7 @@ public final class AsyncRequests {
      * The asynchronous requests Tomcat counts as not done yet: what Spring Boot's graceful shutdown
      * waits for, up to its timeout.
      */
-    public static int inProgress(ServletWebServerApplicationContext application) {
+    public static int inProgress(WebServerApplicationContext application) {
         int count = 0;
         for (Container context : ((TomcatWebServer) application.getWebServer()).getTomcat().getHost().findChildren()) {
             count += ((StandardContext) context).getInProgressAsyncCount();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.AsyncRequests;
 import io.tributary.TributaryApplication;
 import io.tributary.ingest.WebhookProbe.Outcome;
 import java.io.IOException;
@@ -173,10 +174,8 @@ class ReadinessGateLifecycleTest {
             out.write(body, 0, half);
             out.flush();
             // Past the gate, it waits for the rest of its body, read without a thread (an asynchronous request in progress).
-            org.apache.catalina.core.StandardContext context = (org.apache.catalina.core.StandardContext)
-                    ((TomcatWebServer) ((WebServerApplicationContext) app).getWebServer()).getTomcat().getHost().findChildren()[0];
             await("the webhook in progress").atMost(Duration.ofSeconds(10))
-                    .until(() -> requestThreads.getActiveCount() + context.getInProgressAsyncCount() == 1);
+                    .until(() -> requestThreads.getActiveCount() + AsyncRequests.inProgress((WebServerApplicationContext) app) == 1);
 
             closing = CompletableFuture.runAsync(app::close);
             ApplicationAvailability availability = app.getBean(ApplicationAvailability.class);

@@ -3,6 +3,7 @@ package io.tributary.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tributary.AsyncRequests;
 import io.tributary.RawHttp;
 import io.tributary.TributaryTest;
 import io.tributary.WebhookClient;
@@ -95,9 +96,7 @@ class DirectDispatchTest {
         try (RawHttp http = new RawHttp(port, Duration.ofSeconds(10))) {
             http.head("POST /webhooks/mailstand/demo HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
                     "Content-Length: " + body.length(), "Connection: close");
-            org.apache.catalina.core.StandardContext context = (org.apache.catalina.core.StandardContext)
-                    ((org.springframework.boot.web.embedded.tomcat.TomcatWebServer) web.getWebServer()).getTomcat().getHost().findChildren()[0];
-            await().atMost(Duration.ofSeconds(10)).until(() -> context.getInProgressAsyncCount() > 0); // waiting for its body
+            await().atMost(Duration.ofSeconds(10)).until(() -> AsyncRequests.inProgress(web) > 0); // waiting for its body
             String answer = http.send(body).response();
             assertThat(RawHttp.status(answer)).as(answer).isEqualTo(202);
         }
