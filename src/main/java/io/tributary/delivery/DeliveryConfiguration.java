@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.store.DurableMaps;
 import io.tributary.store.EventStore;
 import io.tributary.store.Journal;
+import io.tributary.store.SqlDialect;
 import io.tributary.subscription.SubscriptionRegistry;
 import io.tributary.subscription.Subscriptions;
 import io.tributary.system.NetworkPolicy;
@@ -30,8 +31,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class DeliveryConfiguration {
 
     @Bean
-    DeliveryStore deliveryStore(JdbcTemplate jdbc, Journal journal, EventStore events, ObjectMapper json) {
-        return new DeliveryStore(jdbc, journal, events, json);
+    DeliveryStore deliveryStore(JdbcTemplate jdbc, Journal journal, EventStore events, ObjectMapper json, SqlDialect dialect) {
+        return new DeliveryStore(jdbc, journal, events, json, dialect);
     }
 
     /** Each subscription's run of failures: memory only, one backup. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.store.Columns;
 import io.tributary.store.EventStore;
 import io.tributary.store.Journal;
+import io.tributary.store.SqlDialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -46,9 +47,11 @@ public final class DeliveryStore {
     private final Journal journal;
     private final EventStore events;
     private final ObjectMapper json;
+    private final SqlDialect dialect;
 
-    DeliveryStore(JdbcTemplate jdbc, Journal journal, EventStore events, ObjectMapper json) {
+    DeliveryStore(JdbcTemplate jdbc, Journal journal, EventStore events, ObjectMapper json, SqlDialect dialect) {
         this.jdbc = jdbc;
+        this.dialect = dialect;
         this.journal = journal;
         this.events = events;
         this.json = json;
@@ -282,7 +285,8 @@ public final class DeliveryStore {
 
     /** Every delivery of an event with its attempts, by subscription. */
     public List<DeliveryRecord> forEvent(String eventId) {
-        return records("SELECT " + COLUMNS + ", settled_at, held_reason FROM tributary_delivery WHERE event_id = ? ORDER BY subscription_id", eventId);
+        return records("SELECT " + COLUMNS + ", settled_at, held_reason FROM (SELECT CAST(? AS VARCHAR(512)) AS wanted) e"
+                + " JOIN tributary_delivery d ON " + dialect.deliveriesOf("e.wanted") + " ORDER BY subscription_id", eventId);
     }
 
     private List<DeliveryRecord> records(String sql, Object... args) {

@@ -22,11 +22,13 @@ public final class RetentionPurge {
     private static final int CHUNK = 5_000;
 
     private final JdbcTemplate jdbc;
+    private final SqlDialect dialect;
     private final Duration retention;
     private final Clock clock;
 
-    RetentionPurge(JdbcTemplate jdbc, Duration retention, Clock clock) {
+    RetentionPurge(JdbcTemplate jdbc, SqlDialect dialect, Duration retention, Clock clock) {
         this.jdbc = jdbc;
+        this.dialect = dialect;
         this.retention = retention;
         this.clock = clock;
     }
@@ -52,7 +54,7 @@ public final class RetentionPurge {
         deleted += chunked("DELETE FROM tributary_quarantine WHERE id IN (SELECT id FROM tributary_quarantine"
                 + " WHERE received_at < ? FETCH FIRST " + CHUNK + " ROWS ONLY)", before);
         deleted += chunked("DELETE FROM tributary_event WHERE id IN (SELECT e.id FROM tributary_event e WHERE e.recorded_at < ?"
-                + " AND NOT EXISTS (SELECT 1 FROM tributary_delivery d WHERE d.event_id = e.id) FETCH FIRST " + CHUNK + " ROWS ONLY)",
+                + " AND NOT EXISTS (SELECT 1 FROM tributary_delivery d WHERE " + dialect.deliveriesOf("e.id") + ") FETCH FIRST " + CHUNK + " ROWS ONLY)",
                 before);
         if (deleted > 0) {
             log.info("retention: deleted {} rows older than {}", deleted, retention);

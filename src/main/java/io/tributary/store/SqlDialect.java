@@ -7,7 +7,8 @@ import javax.sql.DataSource;
 
 /**
  * The two databases Tributary runs on, and what they spell differently: an insert that does nothing
- * when the key is there already (an event a provider sends again), and a hint to read one index.
+ * when the key is there already (an event a provider sends again), a hint to read one index, and how
+ * an event's deliveries are found.
  */
 public enum SqlDialect {
     H2,
@@ -70,5 +71,19 @@ public enum SqlDialect {
      */
     public String through(String table, String index) {
         return this == H2 ? table + " USE INDEX (" + index + ")" : table;
+    }
+
+    /**
+     * A condition that holds for the deliveries of one event: {@code d} is the {@code tributary_delivery}
+     * row, {@code eventId} an SQL expression for the event's id. A delivery's id is its event's id,
+     * {@code /}, its subscription's, so on H2 (which compares strings by their characters) the
+     * deliveries are a range of the primary key, and H2 keeps no index on {@code event_id} (V10). The
+     * {@code event_id} is compared too: the range of event {@code a} also holds those of event
+     * {@code a/b}. PostgreSQL reads its {@code event_id} index: under a collation that ignores
+     * punctuation the range is not the prefix.
+     */
+    public String deliveriesOf(String eventId) {
+        String same = "d.event_id = " + eventId;
+        return this == H2 ? "d.id >= CONCAT(" + eventId + ", '/') AND d.id < CONCAT(" + eventId + ", '0') AND " + same : same;
     }
 }

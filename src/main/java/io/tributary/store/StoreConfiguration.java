@@ -69,7 +69,7 @@ class StoreConfiguration {
     }
 
     @Bean
-    RetentionPurge retentionPurge(JdbcTemplate jdbc, StoreProperties store) {
-        return new RetentionPurge(jdbc, store.retention(), Clock.systemUTC());
+    RetentionPurge retentionPurge(JdbcTemplate jdbc, SqlDialect dialect, StoreProperties store) {
+        return new RetentionPurge(jdbc, dialect, store.retention(), Clock.systemUTC());
     }
 }

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.store.PostgresDatabases;
+import io.tributary.store.SqlDialect;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -26,7 +32,7 @@ class DeliveryActivityTest {
     @MethodSource("databases")
     void settledDeliveriesAreCountedPerMinuteWithTheWaitForTheirFirstAttempt(String name, DataSource db) {
         JdbcTemplate jdbc = new JdbcTemplate(db);
-        DeliveryStore store = new DeliveryStore(jdbc, null, null, new ObjectMapper());
+        DeliveryStore store = new DeliveryStore(jdbc, null, null, new ObjectMapper(), SqlDialect.of(db));
         // a minute far ahead, so no other test's rows share it
         Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(java.time.Duration.ofDays(500 + new java.util.Random().nextInt(10_000)));
         String sub = "s-" + UUID.randomUUID();
@@ -45,6 +51,37 @@ class DeliveryActivityTest {
         assertThat(health.successRate()).isEqualTo(0.75);
         assertThat(health.waiting()).isEqualTo(1);
         assertThat(health.held()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void anEventsDeliveriesAreAllOfItsOwnAndNoOneElses(String name, DataSource db) throws Exception {
+        JdbcTemplate jdbc = new JdbcTemplate(db);
+        DeliveryStore store = new DeliveryStore(jdbc, null, null, new ObjectMapper(), SqlDialect.of(db));
+        String event = "evt-" + UUID.randomUUID();
+        // ids on either side of the event's own, and one of an event whose id starts with "<event>/"
+        for (String id : new String[] {event + "/b", event + "/a", event + "/x/a", event + "0/a", event + "./a", event + "/"}) {
+            String eventId = id.substring(0, id.lastIndexOf('/'));
+            jdbc.update("INSERT INTO tributary_delivery (id, event_id, subscription_id, status, held, attempt_count, created_at, claim)"
+                    + " VALUES (?, ?, ?, 'PENDING', FALSE, 0, ?, 1)", id, eventId, id.substring(id.lastIndexOf('/') + 1),
+                    Timestamp.from(Instant.now()));
+        }
+        jdbc.update("INSERT INTO tributary_attempt (delivery_id, attempt_number, attempted_at, status, response_duration_ms)"
+                + " VALUES (?, 1, ?, 503, 5)", event + "/a", Timestamp.from(Instant.now()));
+
+        List<DeliveryRecord> deliveries = store.forEvent(event);
+
+        assertThat(deliveries).extracting(DeliveryRecord::id).containsExactly(event + "/", event + "/a", event + "/b");
+        assertThat(deliveries.get(1).attempts()).extracting(DeliveryAttempt::status).containsExactly(503);
+        // H2 finds them through the primary key and keeps no index on event_id (every index costs each commit)
+        try (Connection c = db.getConnection();
+             ResultSet indexes = c.getMetaData().getIndexInfo(null, null, name.equals("h2") ? "TRIBUTARY_DELIVERY" : "tributary_delivery", false, false)) {
+            List<String> names = new ArrayList<>();
+            while (indexes.next()) {
+                names.add(String.valueOf(indexes.getString("INDEX_NAME")).toLowerCase(Locale.ROOT));
+            }
+            assertThat(names.contains("tributary_delivery_event")).isEqualTo(name.equals("postgresql"));
+        }
     }
 
     /** A delivery made at {@code created}, first tried {@code firstAfterMs} later, settled at {@code settled}. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.store.Journal;
 import io.tributary.store.PostgresDatabases;
+import io.tributary.store.SqlDialect;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +54,7 @@ class DeliveryClaimTest {
                 String member = "member-" + m;
                 Journal journal = new Journal(db, new SimpleMeterRegistry(), Duration.ofSeconds(30)); // each member its own
                 journals.add(journal);
-                DeliveryStore store = new DeliveryStore(jdbc, journal, null, new ObjectMapper());
+                DeliveryStore store = new DeliveryStore(jdbc, journal, null, new ObjectMapper(), SqlDialect.of(db));
                 claims.add(members.submit(() -> {
                     List<Delivery> mine = new ArrayList<>();
                     for (List<Delivery> due2 = store.claimable(Instant.now(), live, null, 50); !due2.isEmpty();
@@ -104,7 +105,7 @@ class DeliveryClaimTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ExecutorService workers = Executors.newFixedThreadPool(9);
         try (Journal journal = new Journal(db, meters, Duration.ofSeconds(30))) {
-            DeliveryStore store = new DeliveryStore(jdbc, journal, null, new ObjectMapper());
+            DeliveryStore store = new DeliveryStore(jdbc, journal, null, new ObjectMapper(), SqlDialect.of(db));
             AtomicBoolean renewing = new AtomicBoolean(true);
             List<Future<?>> outcomes = new ArrayList<>();
             for (int w = 0; w < 8; w++) {

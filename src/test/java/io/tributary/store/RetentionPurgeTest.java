@@ -32,11 +32,15 @@ class RetentionPurgeTest {
         event(jdbc, "old-dead", old);
         event(jdbc, "old-alone", old);
         event(jdbc, "recent", recent);
+        // on H2 an event's deliveries are a range of their ids: "old-x/" to "old-x0" also holds event "old-x/y"'s
+        event(jdbc, "old-x", old);
+        event(jdbc, "old-x/y", old);
         delivery(jdbc, "old-delivered/s", "SUCCEEDED", false, old, old);
         delivery(jdbc, "old-held/s", "PENDING", true, old, null);
         delivery(jdbc, "old-retrying/s", "RETRY_SCHEDULED", false, old, null);
         delivery(jdbc, "old-dead/s", "EXHAUSTED", false, old, old);
         delivery(jdbc, "recent/s", "SUCCEEDED", false, recent, recent);
+        delivery(jdbc, "old-x/y/s", "RETRY_SCHEDULED", false, old, null);
         jdbc.update("INSERT INTO tributary_attempt (delivery_id, attempt_number, attempted_at, status, response_duration_ms)"
                 + " VALUES ('old-delivered/s', 1, ?, 200, 5)", old);
         jdbc.update("INSERT INTO tributary_attempt (delivery_id, attempt_number, attempted_at, status, response_duration_ms)"
@@ -45,16 +49,16 @@ class RetentionPurgeTest {
         jdbc.update("INSERT INTO tributary_quarantine (id, provider, source_id, reason, received_at, payload, headers)"
                 + " VALUES ('q-old', 'mailstand', 'demo', 'unmapped', ?, '{}', '{}')", old);
 
-        int deleted = new RetentionPurge(jdbc, Duration.ofDays(30), Clock.systemUTC()).purge();
+        int deleted = new RetentionPurge(jdbc, SqlDialect.of(db), Duration.ofDays(30), Clock.systemUTC()).purge();
 
         assertThat(jdbc.queryForList("SELECT id FROM tributary_event ORDER BY id", String.class))
-                .containsExactly("old-held", "old-retrying", "recent");
+                .containsExactly("old-held", "old-retrying", "old-x/y", "recent");
         assertThat(jdbc.queryForList("SELECT id FROM tributary_delivery ORDER BY id", String.class))
-                .containsExactly("old-held/s", "old-retrying/s", "recent/s");
+                .containsExactly("old-held/s", "old-retrying/s", "old-x/y/s", "recent/s");
         assertThat(jdbc.queryForList("SELECT delivery_id FROM tributary_attempt", String.class)).containsExactly("old-held/s");
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM tributary_dead_letter", Integer.class)).isZero();
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM tributary_quarantine", Integer.class)).isZero();
-        assertThat(deleted).isEqualTo(3 + 2 + 1 + 1 + 1); // events, deliveries, attempt, dead letter, quarantine
+        assertThat(deleted).isEqualTo(4 + 2 + 1 + 1 + 1); // events, deliveries, attempt, dead letter, quarantine
     }
 
     private static void event(JdbcTemplate jdbc, String id, Timestamp at) {
@@ -64,6 +68,6 @@ class RetentionPurgeTest {
 
     private static void delivery(JdbcTemplate jdbc, String id, String status, boolean held, Timestamp created, Timestamp settled) {
         jdbc.update("INSERT INTO tributary_delivery (id, event_id, subscription_id, status, held, attempt_count, created_at, settled_at, claim)"
-                + " VALUES (?, ?, 's', ?, ?, 1, ?, ?, 1)", id, id.substring(0, id.indexOf('/')), status, held, created, settled);
+                + " VALUES (?, ?, 's', ?, ?, 1, ?, ?, 1)", id, id.substring(0, id.lastIndexOf('/')), status, held, created, settled);
     }
 }
