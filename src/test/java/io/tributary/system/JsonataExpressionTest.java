@@ -2,6 +2,7 @@ package io.tributary.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.api.jsonata4java.expressions.EvaluateException;
 import com.api.jsonata4java.expressions.Expressions;
@@ -39,7 +40,16 @@ class JsonataExpressionTest {
             "$missing", "($t := {'k': 'one'}; $lookup($t, 'k') & $v)", "{}", "{'a': 1, 'b': missing, 'c': {'d': $v}}",
             "list.{'id': id, \"t\\\"q\": tags[0]}", "{s: n, 'k': 1}", "{'f': function($a) { $a }}",
             "($g := function($a) { $a }; {'g': $g, 'len': $length, 'none': $nothing, 'v': $v})",
-            "$string({'b': true, 'n': null, 'x': 1.5})"})
+            "$string({'b': true, 'n': null, 'x': 1.5})",
+            // functions a mapping declares: fewer arguments than parameters, an argument that reads a parameter
+            // bound just before it (the library evaluates arguments in the new frame), recursion, a closure,
+            // none of them, a declared one given to a built-in
+            "($f := function($a, $b) { $a & '|' & $b }; $f('x'))", "($f := function($a, $b) { [$a, $b] }; $f('x', $a))",
+            "($fact := function($n) { $n <= 1 ? 1 : $n * $fact($n - 1) }; $fact(6))",
+            "($k := 10; $add := function($a) { $a + $k }; $add(n))",
+            "($z := function() { 'z' }; $z() & $z())", "$map([1, 2], function($v) { $v * 2 })",
+            "($s := function($v) { $type($v) = 'number' ? $string($v) : $v }; [$s(n), $s(s), $s(a.missing), $s(null), $s(a.b)])",
+            "($s := function($v) { $v }; {'a': $s(s), 'b': $s(n), 'c': $s(a.b[2])})"})
     void answersAsTheLibraryItselfDoes(String expression) throws Exception {
         JsonNode input = JSON.readTree(INPUT);
         Expressions plain = Expressions.parse(expression);
@@ -54,6 +64,19 @@ class JsonataExpressionTest {
         JsonNode want = expected == null ? NullNode.getInstance() : expected;
         assertThat(first).isEqualTo(want);
         assertThat(second).isEqualTo(want);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"($f := function($a) { $a }; $f('x', 'y'))", "$nosuch(1)", "($f := function($a) { $a }; $f($nosuch()))",
+            "($g := function($a) { $a & '!' }; $h := $g; $h(s))"}) // the library knows no function under a second name
+    void failsAsTheLibraryItselfDoes(String expression) throws Exception {
+        JsonNode input = JSON.readTree(INPUT);
+        Throwable expected = catchThrowable(() -> Expressions.parse(expression).evaluate(input));
+        assertThat(expected).isNotNull();
+        JsonataExpression cached = new JsonataExpression(expression);
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> cached.evaluate(input, Map.of())).isInstanceOf(expected.getClass()).hasMessage(expected.getMessage());
+        }
     }
 
     @Test
