@@ -19,7 +19,7 @@ public class V10__h2_deliveries_of_an_event_by_key extends BaseJavaMigration {
     public void migrate(Context context) throws Exception {
         if (SqlDialect.of(context.getConnection()) == SqlDialect.H2) {
             try (Statement s = context.getConnection().createStatement()) {
-                s.execute("DROP INDEX tributary_delivery_event");
+                s.execute("DROP INDEX IF EXISTS tributary_delivery_event");
             }
         }
     }

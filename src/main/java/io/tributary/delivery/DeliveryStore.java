@@ -51,10 +51,10 @@ public final class DeliveryStore {
 
     DeliveryStore(JdbcTemplate jdbc, Journal journal, EventStore events, ObjectMapper json, SqlDialect dialect) {
         this.jdbc = jdbc;
-        this.dialect = dialect;
         this.journal = journal;
         this.events = events;
         this.json = json;
+        this.dialect = dialect;
     }
 
     /**

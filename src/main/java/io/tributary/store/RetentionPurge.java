@@ -54,8 +54,8 @@ public final class RetentionPurge {
         deleted += chunked("DELETE FROM tributary_quarantine WHERE id IN (SELECT id FROM tributary_quarantine"
                 + " WHERE received_at < ? FETCH FIRST " + CHUNK + " ROWS ONLY)", before);
         deleted += chunked("DELETE FROM tributary_event WHERE id IN (SELECT e.id FROM tributary_event e WHERE e.recorded_at < ?"
-                + " AND NOT EXISTS (SELECT 1 FROM tributary_delivery d WHERE " + dialect.deliveriesOf("e.id") + ") FETCH FIRST " + CHUNK + " ROWS ONLY)",
-                before);
+                + " AND NOT EXISTS (SELECT 1 FROM tributary_delivery d WHERE " + dialect.deliveriesOf("e.id") + ")"
+                + " FETCH FIRST " + CHUNK + " ROWS ONLY)", before);
         if (deleted > 0) {
             log.info("retention: deleted {} rows older than {}", deleted, retention);
         }
