@@ -2,7 +2,6 @@ package io.tributary.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.BuiltJar;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,9 +73,8 @@ class RecommendedJvmFlagsTest {
     /** The JVM flags of the Dockerfile's ENTRYPOINT, but its class data archive's: the image makes that file when it is built. */
     private static List<String> imageFlags() throws Exception {
         String entrypoint = Files.readAllLines(DOCKERFILE).stream().filter(line -> line.startsWith("ENTRYPOINT ")).findFirst()
-                .orElseThrow(() -> new AssertionError("the Dockerfile's ENTRYPOINT")).substring("ENTRYPOINT ".length());
-        return withoutArchive(List.of(new ObjectMapper().readValue(entrypoint, String[].class)).stream()
-                .filter(argument -> argument.startsWith("-XX:")).toList());
+                .orElseThrow(() -> new AssertionError("the Dockerfile's ENTRYPOINT"));
+        return withoutArchive(flags(entrypoint));
     }
 
     /** The flags but the class data archive's, which only the unpacked jar's commands have. */
